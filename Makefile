@@ -1,0 +1,48 @@
+# `make run` starts the service on http://127.0.0.1:5000; `make test` runs the test suite.
+# Both install what is missing first (Debian/Ubuntu packages, then a virtual environment).
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+THREADS ?= 8
+
+PY := $(VENV)/bin/python
+
+.PHONY: run test system-deps test-system-deps templates perf clean
+
+run: system-deps $(VENV)/.run-deps
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --threads $(THREADS) --timeout 300 \
+		--access-logfile - 'app:create_app()'
+
+test: test-system-deps $(VENV)/.test-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+system-deps:
+	scripts/install-system-deps.sh
+
+test-system-deps:
+	scripts/install-system-deps.sh --test
+
+$(VENV)/bin/pip:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+# Rebuilds templates_docx/*.docx from templates_docx/build.py (commit the result).
+templates: $(VENV)/.run-deps
+	$(PY) -m templates_docx.build
+
+# Time from JSON to PDF for the example Phiếu 01: median of 20 (README, "Hiệu năng").
+perf: system-deps $(VENV)/.run-deps
+	$(PY) -m scripts.perf --runs 20
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,39 @@
+"""The HTTP API: flask-smorest's Api and Blueprint, with Vietnamese errors."""
+
+import flask_smorest
+from flask import current_app, request
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort
+
+from api import errors
+
+
+class Parser(FlaskParser):
+    def load_json(self, req, schema):
+        if not core.is_json(req.mimetype):
+            abort(415)
+        return super().load_json(req, schema)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, message="Nội dung gửi lên không phải JSON hợp lệ.",
+              messages={"json": {"_schema": ["Nội dung gửi lên không phải JSON hợp lệ "
+                                             "(hoặc không phải UTF-8)."]}})
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+class Api(flask_smorest.Api):
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        if "errors" in payload:
+            payload["errors"] = {location: errors.flatten(value) if isinstance(value, dict) else value
+                                 for location, value in payload["errors"].items()}
+        if code == 422:
+            payload["message"] = errors.summary(payload.get("errors", {}))
+        elif code in errors.MESSAGES and "message" not in payload:
+            payload["message"] = errors.MESSAGES[code].format(
+                method=request.method, limit=current_app.config.get("MAX_CONTENT_LENGTH"))
+        payload.setdefault("message", error.description)
+        return payload, code, headers

@@ -1,0 +1,101 @@
+"""The forms' endpoints: fill, blank, validate; one blueprint per form, made by one factory."""
+
+from urllib.parse import quote
+
+from flask import Response, current_app, request
+from marshmallow import Schema, fields, validate
+
+from api import Blueprint
+from forms.documents import FORMS, MIMETYPES, make_document
+from schemas.fields import fold
+from schemas.phieu_01 import Phieu01Schema
+from schemas.tong_hop import TongHopSchema
+
+SCHEMAS = {"phieu-01": Phieu01Schema, "tong-hop": TongHopSchema}
+
+FILE_RESPONSES = {
+    200: {
+        "description": "Phiếu đã điền: PDF (mặc định) hoặc Word (`?format=docx`). Tên tệp tiếng "
+                       "Việt nằm trong tiêu đề Content-Disposition (`filename*`).",
+        "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}
+                    for mimetype in MIMETYPES.values()},
+    },
+    503: {"description": "LibreOffice chưa cài, đang quá tải hoặc lỗi; có tiêu đề Retry-After."},
+}
+
+
+class FormatQuerySchema(Schema):
+    format = fields.String(
+        validate=validate.OneOf(list(MIMETYPES), error="format: chỉ nhận «pdf» hoặc «docx»"),
+        metadata={"description": "Định dạng tệp trả về: pdf (mặc định) hoặc docx. Không ghi thì "
+                                 "theo tiêu đề Accept."})
+
+
+class WarningSchema(Schema):
+    code = fields.String(metadata={"description": "Mã cảnh báo"})
+    field = fields.String(allow_none=True, metadata={"description": "Trường liên quan"})
+    message = fields.String(metadata={"description": "Nội dung cảnh báo"})
+
+
+def _validation_schema(form_schema):
+    return Schema.from_dict({
+        "data": fields.Nested(form_schema, metadata={
+            "description": "Dữ liệu sau chuẩn hóa (cắt khoảng trắng, Unicode NFC, mã lựa chọn)"}),
+        "suggestions": fields.Dict(metadata={"description": "Gợi ý tính theo hướng dẫn"}),
+        "warnings": fields.List(fields.Nested(WarningSchema), metadata={
+            "description": "Cảnh báo theo hướng dẫn; người có thẩm quyền quyết định"}),
+    }, name=f"{form_schema.__name__.removesuffix('Schema')}ValidationSchema")
+
+
+def content_disposition(filename):
+    """An ASCII fallback name and the Vietnamese one as RFC 5987 `filename*`."""
+    ascii_name = fold(filename.rsplit(".", 1)[0]).replace("_", "-") + "." + filename.rsplit(".", 1)[1]
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def chosen_format(query):
+    if "format" in query:
+        return query["format"]
+    best = request.accept_mimetypes.best_match(list(MIMETYPES.values()), default=MIMETYPES["pdf"])
+    return next(fmt for fmt, mimetype in MIMETYPES.items() if mimetype == best)
+
+
+def send(document):
+    return Response(document.content, mimetype=document.mimetype, headers={
+        "Content-Disposition": content_disposition(document.filename)})
+
+
+def produce(form, data, query):
+    return send(make_document(form, data, chosen_format(query), settings=current_app.config,
+                              converter=current_app.extensions["converter"]))
+
+
+def form_blueprint(slug):
+    form, schema = FORMS[slug], SCHEMAS[slug]
+    bp = Blueprint(slug, __name__, url_prefix=f"/api/v1/{slug}",
+                   description=f"{form.TITLE}: điền phiếu, lấy mẫu trống, kiểm tra dữ liệu.")
+
+    @bp.route("", methods=["POST"])
+    @bp.arguments(schema, location="json")
+    @bp.arguments(FormatQuerySchema, location="query")
+    @bp.doc(summary=f"Điền {form.TITLE}", responses=FILE_RESPONSES)
+    def fill(data, query):
+        """Nhận dữ liệu JSON, trả phiếu đã điền theo mẫu của Hướng dẫn."""
+        return produce(form, data, query)
+
+    @bp.route("/blank", methods=["GET"])
+    @bp.arguments(FormatQuerySchema, location="query")
+    @bp.doc(summary=f"{form.TITLE} trống", responses=FILE_RESPONSES)
+    def blank(query):
+        """Mẫu trống có dòng chấm để điền tay."""
+        return produce(form, None, query)
+
+    @bp.route("/validate", methods=["POST"])
+    @bp.arguments(schema, location="json")
+    @bp.response(200, _validation_schema(schema))
+    @bp.doc(summary=f"Kiểm tra dữ liệu {form.TITLE}")
+    def check(data):
+        """Chuẩn hóa và kiểm tra dữ liệu, kèm gợi ý và cảnh báo theo Hướng dẫn; không tạo tệp."""
+        return {"data": data, **form.check(data)}
+
+    return bp

@@ -1,0 +1,107 @@
+"""The Flask application factory and the entry point: `flask --app app run`.
+
+Settings come from the environment with the prefix PHIEU_ (README, "Cấu hình"), e.g.
+PHIEU_PLACE_NAME="Nam Từ Liêm", PHIEU_CONVERT_TIMEOUT=60; tests pass overrides to create_app.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import swagger_ui_bundle
+from flask import Flask, current_app, send_from_directory
+from marshmallow import ValidationError
+
+from api import Api
+from api.errors import flatten
+from api.forms import SCHEMAS, form_blueprint
+from api.health import bp as health_bp
+from forms.convert import ConversionError, Converter
+from forms.documents import FORMS, MIMETYPES, make_document
+
+DEFAULTS = {
+    "PLACE_NAME": "Nam Từ Liêm",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SOFFICE": "soffice",
+    "CONVERT_SLOTS": os.cpu_count() or 2,
+    "CONVERT_TIMEOUT": 60,
+    "CONVERT_QUEUE_TIMEOUT": 30,
+    "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
+    "API_TITLE": "Phiếu đánh giá, nhận diện theo Chỉ thị 24-CT/TU",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",  # served from the swagger-ui-bundle package
+    "API_SPEC_OPTIONS": {"info": {"description": (
+        "Nhận dữ liệu đánh giá hằng tháng, trả Phiếu số 01 và Phiếu tổng hợp theo mẫu của Hướng "
+        "dẫn đánh giá, nhận diện biểu hiện vi phạm theo Chỉ thị 24-CT/TU (quận Nam Từ Liêm), "
+        "dạng PDF hoặc Word.")}},
+}
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("PHIEU")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the schema's order: errors follow the form
+
+    app.extensions["converter"] = Converter(
+        binary=app.config["SOFFICE"], work_dir=app.config["WORK_DIR"],
+        slots=app.config["CONVERT_SLOTS"], timeout=app.config["CONVERT_TIMEOUT"],
+        queue_timeout=app.config["CONVERT_QUEUE_TIMEOUT"])
+
+    api = Api(app)
+    api.register_blueprint(health_bp)
+    for slug in FORMS:
+        api.register_blueprint(form_blueprint(slug))
+
+    @app.errorhandler(ConversionError)
+    def conversion_failed(error):
+        return ({"code": 503, "status": "Service Unavailable", "message": error.message},
+                503, {"Retry-After": str(error.retry_after)})
+
+    @app.route("/docs/assets/<path:filename>")
+    def swagger_ui_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    app.cli.add_command(render_command)
+    return app
+
+
+@click.command("render")
+@click.argument("source", type=click.File("rb"))
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@click.option("--form", "form_slug", type=click.Choice(list(FORMS)),
+              help="Loại phiếu; mặc định: phiếu tổng hợp nếu dữ liệu có «rows», ngược lại Phiếu 01.")
+@click.option("--format", "fmt", type=click.Choice(list(MIMETYPES)),
+              help="pdf hoặc docx; mặc định theo đuôi tệp đích.")
+def render_command(source, target, form_slug, fmt):
+    """Điền phiếu từ tệp JSON SOURCE ra tệp TARGET (PDF hoặc Word), không cần chạy máy chủ."""
+    try:
+        raw = json.load(source)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"Tệp không phải JSON hợp lệ: {error}")
+    slug = form_slug or ("tong-hop" if isinstance(raw, dict) and "rows" in raw else "phieu-01")
+    fmt = fmt or ("docx" if target.lower().endswith(".docx") else "pdf")
+    try:
+        data = SCHEMAS[slug]().load(raw)
+    except ValidationError as error:
+        lines = [f"  {path}: {'; '.join(msgs)}" for path, msgs in flatten(error.messages).items()]
+        raise click.ClickException("Dữ liệu không hợp lệ:\n" + "\n".join(lines))
+    try:
+        document = make_document(FORMS[slug], data, fmt, settings=current_app.config,
+                                 converter=current_app.extensions["converter"])
+    except ConversionError as error:
+        raise click.ClickException(error.message)
+    Path(target).write_bytes(document.content)
+    click.echo(f"Đã ghi {target} ({len(document.content)} byte, {FORMS[slug].TITLE}).",
+               file=sys.stderr)
+

@@ -1,0 +1,48 @@
+"""What both forms print the same way: the header block, the date line, the dotted blanks."""
+
+from templates_docx.layout import DOTS_LINE, DOTS_SHORT, DOTS_YEAR
+
+
+def or_dots(value, dots=DOTS_LINE):
+    """A value, or the blank form's dotted line where it is missing."""
+    return value if value else dots
+
+
+def two_digits_early(number, below):
+    """Nghị định 30: days under 10 and months 1 and 2 take a leading zero ("05", "02", "11")."""
+    return f"{number:02d}" if number < below else str(number)
+
+
+def day_text(day):
+    return two_digits_early(day, 10)
+
+
+def month_text(month):
+    return two_digits_early(month, 3)
+
+
+def date_line(place, signed_on):
+    """"Nam Từ Liêm, ngày 05 tháng 02 năm 2026", or dotted where the date is not given."""
+    if signed_on is None:
+        return f"{place}, ngày {DOTS_SHORT} tháng {DOTS_SHORT} năm {DOTS_YEAR}"
+    return (f"{place}, ngày {day_text(signed_on.day)} tháng {month_text(signed_on.month)} "
+            f"năm {signed_on.year}")
+
+
+def month_line(period):
+    """The period under the title: "11/2026", "02/2026", or dotted on the blank form."""
+    if period is None:
+        return f"{DOTS_SHORT}/{DOTS_YEAR}"
+    return f"{month_text(period['month'])}/{period['year']}"
+
+
+def header_context(data, default_place):
+    """Context of the top block and the signature names shared by both templates."""
+    unit = data.get("unit") or {}
+    return {
+        "issuer_parent": (unit.get("parent") or "").upper(),
+        "issuer_unit": or_dots(unit.get("name"), "ĐƠN VỊ" + DOTS_SHORT).upper(),
+        "date_line": date_line(data.get("place") or default_place, data.get("signed_on")),
+        "month_line": month_line(data.get("period")),
+        "head_name": data.get("head_name") or "",
+    }

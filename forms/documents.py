@@ -1,0 +1,39 @@
+"""The one way from validated data to a file: context → DOCX (docxtpl) → PDF (LibreOffice)."""
+
+import re
+from dataclasses import dataclass
+
+from forms import phieu_01, tong_hop
+from forms.render import render_docx
+
+FORMS = {"phieu-01": phieu_01, "tong-hop": tong_hop}
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    format: str
+    filename: str  # Vietnamese, NFC, safe as a file name
+
+    @property
+    def mimetype(self):
+        return MIMETYPES[self.format]
+
+
+def safe_filename(stem):
+    return re.sub(r'[\\/:*?"<>|\s]+', " ", stem).strip()[:150]
+
+
+def make_document(form, data, fmt, *, settings, converter):
+    """The filled form, or the blank form when `data` is None, as PDF or DOCX."""
+    if data is None:
+        context, meta = form.blank_context(settings), form.metadata({})
+    else:
+        context, meta = form.context(data, settings), form.metadata(data)
+    docx = render_docx(form.TEMPLATE, context, meta)
+    content = docx if fmt == "docx" else converter.convert(docx)
+    return Document(content, fmt, f"{safe_filename(meta['stem'])}.{fmt}")

@@ -1,0 +1,370 @@
+"""The guidance's rules, applied as suggestions and warnings.
+
+The competent person decides; nothing here changes what a form prints. Every message is
+Vietnamese, NFC. Section numbers in messages (II.4, II.6.1, …) are those of the guidance.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from forms.vocab import (
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    NO_SIGN,
+    SECTIONS,
+)
+
+SELF_ASSESSMENT_DAY = 25  # II.6.1
+COMPILATION_DAY = 28  # II.6.4
+REFS_SHOWN = 3  # how many item refs a message lists before "và … mục khác"
+
+SIDE_LABELS = {"self": "cá nhân tự đánh giá", "authority": "cấp có thẩm quyền đánh giá"}
+
+
+# ---------------------------------------------------------------------------- Phiếu 01 items
+
+
+def _items(data):
+    """(section key, 0-based index, ref, item) for every Phiếu 01 item, in form order."""
+    sections = data.get("sections") or {}
+    for key, (number, _title) in SECTIONS.items():
+        for index, item in enumerate(sections.get(key) or []):
+            yield key, index, f"{number.rstrip('.')}-{index + 1}", item
+
+
+def item_refs(data):
+    """(ref, item) over Phiếu 01's items in form order; ref is e.g. "I-1", "II.2-3", "IV-1"."""
+    for _key, _index, ref, item in _items(data):
+        yield ref, item
+
+
+def _level(assessment):
+    return ((assessment or {}).get("identification") or {}).get("level")
+
+
+def _effective(item):
+    """The side whose identification counts (II.4): the authority's when it has a level."""
+    if _level(item.get("authority")):
+        return "authority", item["authority"]
+    return "self", item.get("self") or {}
+
+
+@dataclass(frozen=True)
+class _Sign:
+    """An item that shows a sign, with the assessment (side) that decided it."""
+
+    key: str
+    index: int
+    ref: str
+    side: str
+    assessment: dict
+
+    @property
+    def fixed(self):
+        return self.assessment.get("remedy_status") == "fixed_in_time"
+
+
+def _signs(data):
+    signs = []
+    for key, index, ref, item in _items(data):
+        side, assessment = _effective(item)
+        level = _level(assessment)
+        if level and level != NO_SIGN:
+            signs.append(_Sign(key, index, ref, side, assessment))
+    return signs
+
+
+def _suggest(signs):
+    if not signs:
+        return "tot"
+    if all(sign.fixed for sign in signs):
+        return "trung_binh"
+    return "kem"
+
+
+def suggest_identification_rating(data):
+    """Tốt / Trung bình / Kém as II.4 defines them.
+
+    A sign whose remedy status is unknown counts as not remedied: Kém is "không chủ động
+    khắc phục ngay", and nothing on the form says it was.
+    """
+    return _suggest(_signs(data))
+
+
+# ------------------------------------------------------------------------------- messages
+
+
+def _warn(code, field, message):
+    return {"code": code, "field": field, "message": unicodedata.normalize("NFC", message)}
+
+
+def _refs_text(refs):
+    shown = ", ".join(refs[:REFS_SHOWN])
+    more = len(refs) - REFS_SHOWN
+    if len(refs) == 1:
+        return f"mục {shown}"
+    if more > 0:
+        return f"các mục {shown} và {more} mục khác"
+    return f"các mục {shown}"
+
+
+def _ddmmyyyy(day):
+    return f"{day:%d/%m/%Y}"
+
+
+def _quoted(label):
+    return f"«{label}»"
+
+
+# --------------------------------------------------------------------------------- calendar
+
+# The guidance says "trước ngày 25 / 28 hằng tháng" and "trước ngày mùng 10 / 15/12". For unit
+# heads II.6.4 writes the same 25th as "chậm nhất ngày 25" (at the latest on the 25th), so every
+# "before day D" is read as "no later than day D": the returned date is the last day allowed.
+
+
+def self_assessment_deadline(month, year):
+    """Last day for the monthly self-assessment (II.6.1)."""
+    return date(year, month, SELF_ASSESSMENT_DAY)
+
+
+def compilation_deadline(month, year):
+    """Last day for the monthly compilation (II.6.4)."""
+    return date(year, month, COMPILATION_DAY)
+
+
+def report_calendar(year):
+    """The periodic reports of II.8 for one year, in due-date order.
+
+    The 6-month report replaces quarter II's, the annual report quarter IV's. The annual report
+    is due on 15/12, before its period has ended; that is what the guidance prescribes.
+    """
+    reports = [
+        ("quy_1", "Báo cáo quý I", (1, 3), date(year, 4, 10)),
+        ("sau_thang", "Báo cáo 6 tháng", (1, 6), date(year, 7, 10)),
+        ("quy_3", "Báo cáo quý III", (7, 9), date(year, 10, 10)),
+        ("nam", "Báo cáo năm", (1, 12), date(year, 12, 15)),
+    ]
+    return [
+        {"report": report, "label": label, "period": period, "due": due}
+        for report, label, period, due in reports
+    ]
+
+
+def _date_warnings(data, today, deadline, late_code, late_what, rule):
+    """Warnings on signed_on and period shared by both forms."""
+    month, year = data["period"]["month"], data["period"]["year"]
+    first_day = date(year, month, 1)
+    warnings = []
+    signed_on = data.get("signed_on")
+    if signed_on is not None:
+        if signed_on > deadline:
+            warnings.append(_warn(
+                late_code, "signed_on",
+                f"Phiếu ký ngày {_ddmmyyyy(signed_on)}, sau hạn {late_what} "
+                f"{_ddmmyyyy(deadline)} (mục {rule}: trước ngày {deadline.day} hằng tháng).",
+            ))
+        if signed_on < first_day:
+            warnings.append(_warn(
+                "signed_before_period", "signed_on",
+                f"Phiếu ký ngày {_ddmmyyyy(signed_on)}, trước khi tháng đánh giá "
+                f"{month:02d}/{year} bắt đầu.",
+            ))
+    today = today or date.today()
+    if first_day > today:
+        warnings.append(_warn(
+            "period_in_future", "period",
+            f"Tháng đánh giá {month:02d}/{year} chưa bắt đầu (hôm nay là {_ddmmyyyy(today)}).",
+        ))
+    return warnings
+
+
+# --------------------------------------------------------------------------------- Phiếu 01
+
+
+def _mismatch_message(given, suggested, signs):
+    head = f"Kết quả nhận diện biểu hiện là {_quoted(IDENTIFICATION_RATINGS[given])}"
+    tail = f"(gợi ý: {_quoted(IDENTIFICATION_RATINGS[suggested])})."
+    if suggested == "tot":
+        return f"{head} nhưng không mục nào có biểu hiện {tail}"
+    if suggested == "trung_binh" and given == "kem":
+        refs = _refs_text([sign.ref for sign in signs])
+        return f"{head} nhưng biểu hiện ở {refs} đều đã khắc phục kịp thời {tail}"
+    if suggested == "trung_binh":
+        refs = _refs_text([sign.ref for sign in signs])
+        return f"{head} nhưng {refs} có biểu hiện {tail}"
+    refs = _refs_text([sign.ref for sign in signs if not sign.fixed])
+    return f"{head} nhưng {refs} có biểu hiện chưa được khắc phục kịp thời {tail}"
+
+
+def check_phieu_01(data, today=None):
+    """Suggested identification rating and advisory warnings for one Phiếu 01."""
+    signs = _signs(data)
+    suggested = _suggest(signs)
+    given = data.get("identification_rating")
+    monthly = data.get("monthly_rating")
+    warnings = []
+
+    if not monthly:
+        warnings.append(_warn(
+            "missing_ratings", "monthly_rating",
+            "Chưa có kết quả đánh giá, xếp loại tháng; phiếu sẽ in dòng chấm để điền tay.",
+        ))
+    if not given:
+        warnings.append(_warn(
+            "missing_ratings", "identification_rating",
+            f"Chưa có kết quả đánh giá, nhận diện biểu hiện (gợi ý: "
+            f"{_quoted(IDENTIFICATION_RATINGS[suggested])}); phiếu sẽ in dòng chấm để điền tay.",
+        ))
+    elif given != suggested:
+        warnings.append(_warn(
+            "identification_mismatch", "identification_rating",
+            _mismatch_message(given, suggested, signs),
+        ))
+
+    for sign in signs:
+        if not sign.assessment.get("remedy_status"):
+            warnings.append(_warn(
+                "remedy_status_missing",
+                f"sections.{sign.key}.{sign.index}.{sign.side}.remedy_status",
+                f"Mục {sign.ref} có biểu hiện nhưng chưa ghi đã khắc phục kịp thời hay chưa "
+                f"({SIDE_LABELS[sign.side]}); khi chưa rõ, gợi ý coi là chưa khắc phục.",
+            ))
+
+    for key, index, ref, item in _items(data):
+        for side in SIDE_LABELS:
+            identification = (item.get(side) or {}).get("identification") or {}
+            level = identification.get("level")
+            if level and level != NO_SIGN and not (identification.get("detail") or "").strip():
+                warnings.append(_warn(
+                    "sign_without_detail", f"sections.{key}.{index}.{side}.identification.detail",
+                    f"Mục {ref} ({SIDE_LABELS[side]}): mức "
+                    f"{_quoted(IDENTIFICATION_LEVELS[level] + '…')} "
+                    "cần nêu rõ nội dung có biểu hiện.",
+                ))
+
+    identification = given or suggested
+    if identification == "kem" and monthly in ("hoan_thanh_xuat_sac", "hoan_thanh_tot"):
+        which = "là" if given else "gợi ý là"
+        warnings.append(_warn(
+            "monthly_rating_vs_identification", "monthly_rating",
+            f"Kết quả nhận diện biểu hiện {which} {_quoted(IDENTIFICATION_RATINGS['kem'])} nhưng "
+            f"xếp loại tháng là {_quoted(MONTHLY_RATINGS[monthly])}. Theo hướng dẫn, biểu hiện vi "
+            "phạm đã được chỉ ra mà không chủ động khắc phục hoặc chậm khắc phục thì xem xét "
+            "đánh giá không hoàn thành nhiệm vụ; đề nghị xem lại xếp loại tháng.",
+        ))
+
+    period = data["period"]
+    warnings += _date_warnings(
+        data, today, self_assessment_deadline(period["month"], period["year"]),
+        "late_self_assessment", "tự đánh giá", "II.6.1",
+    )
+    return {
+        "suggestions": {
+            "identification_rating": suggested,
+            "identification_rating_label": IDENTIFICATION_RATINGS[suggested],
+        },
+        "warnings": warnings,
+    }
+
+
+# ------------------------------------------------------------------------------ tổng hợp
+
+
+def _counts(ratings):
+    counts = dict.fromkeys(IDENTIFICATION_RATINGS, 0) | {"chua_danh_gia": 0}
+    for rating in ratings:
+        counts[rating or "chua_danh_gia"] += 1
+    return counts
+
+
+def check_tong_hop(data, today=None):
+    """Counts per identification level and advisory warnings for one Phiếu tổng hợp."""
+    rows = data.get("rows") or []
+    warnings = []
+    first_row = {}
+    for index, row in enumerate(rows):
+        line, name = index + 1, row.get("full_name") or ""
+        if not row.get("rating"):
+            warnings.append(_warn(
+                "row_without_rating", f"rows.{index}.rating",
+                f"Dòng {line} ({name}) chưa có mức đánh giá, nhận diện biểu hiện (Tốt, TB, Kém).",
+            ))
+        name_key = unicodedata.normalize("NFC", name.strip().casefold())
+        if not name_key:
+            continue
+        if name_key in first_row:
+            warnings.append(_warn(
+                "duplicate_name", f"rows.{index}.full_name",
+                f"Dòng {line} trùng họ tên {_quoted(name)} với dòng {first_row[name_key] + 1}.",
+            ))
+        else:
+            first_row[name_key] = index
+
+    period = data["period"]
+    warnings += _date_warnings(
+        data, today, compilation_deadline(period["month"], period["year"]),
+        "late_compilation", "tổng hợp", "II.6.4",
+    )
+    return {
+        "suggestions": {"counts": _counts(row.get("rating") for row in rows)},
+        "warnings": warnings,
+    }
+
+
+# ------------------------------------------------------------------------------- year end
+
+
+def year_end(monthly):
+    """Consequences for the annual rating of a year's monthly identification results (II.7).
+
+    `monthly` maps months 1–12 to an identification slug, or None when the month was not
+    assessed; a month left out counts as not assessed too.
+    """
+    if not set(monthly) <= set(range(1, 13)):
+        raise ValueError("months must be 1 to 12")
+    if not set(monthly.values()) <= set(IDENTIFICATION_RATINGS) | {None}:
+        raise ValueError("unknown identification rating")
+    counts = _counts(monthly.get(month) for month in range(1, 13))
+    kem, tb_or_worse = counts["kem"], counts["trung_binh"] + counts["kem"]
+
+    summary = (
+        f"{counts['tot']} tháng Tốt, {counts['trung_binh']} tháng Trung bình, {kem} tháng Kém"
+    )
+    if counts["chua_danh_gia"]:
+        summary += f", {counts['chua_danh_gia']} tháng chưa đánh giá, nhận diện"
+    fail_label = _quoted(MONTHLY_RATINGS["khong_hoan_thanh"])
+
+    # At 3 months Kém both rules apply; the stricter (fail) is checked first.
+    if kem >= 3 or tb_or_worse >= 6:
+        reason = (
+            f"{kem} tháng Kém (từ 3 tháng trở lên)" if kem >= 3
+            else f"{tb_or_worse} tháng ở mức Trung bình trở xuống (từ 6 tháng trở lên)"
+        )
+        return {
+            "counts": counts, "max_annual_rating": "khong_hoan_thanh",
+            "consequence": "fail", "review_post": True,
+            "message": (
+                f"Trong năm có {summary}. Do có {reason}, kết quả đánh giá, xếp loại năm ở mức "
+                f"{fail_label}; cấp có thẩm quyền xem xét thay thế, điều chuyển sang vị trí công "
+                "tác khác hoặc chấm dứt hợp đồng lao động (đối với lao động hợp đồng)."
+            ),
+        }
+    if kem == 2:
+        return {
+            "counts": counts, "max_annual_rating": "hoan_thanh",
+            "consequence": "cap", "review_post": False,
+            "message": (
+                f"Trong năm có {summary}. Do có 2 tháng Kém, kết quả đánh giá, xếp loại năm "
+                f"không vượt quá mức {_quoted(MONTHLY_RATINGS['hoan_thanh'])}."
+            ),
+        }
+    return {
+        "counts": counts, "max_annual_rating": None,
+        "consequence": "none", "review_post": False,
+        "message": (
+            f"Trong năm có {summary}: kết quả nhận diện biểu hiện không giới hạn mức xếp loại năm."
+        ),
+    }

@@ -1,0 +1,462 @@
+"""Builds the Word templates of the two forms: `python -m templates_docx.build` (or `make templates`).
+
+The .docx files are committed so a secretariat can open them in Word; this code is their source,
+so a layout change is a reviewed code change. The output is byte-for-byte reproducible (fixed zip
+timestamps and metadata) and lean: python-docx's default template carries ~790 KB of styles that
+LibreOffice would parse on every conversion, so its styles are replaced by the handful used here
+and its unused parts are dropped.
+
+The Jinja tags placed here are filled by forms/render.py from the contexts of forms/phieu_01.py
+and forms/tong_hop.py.
+"""
+
+import io
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+
+from forms.vocab import GROUP_II, IDENTIFICATION_RATING_COLUMNS, SECTIONS
+from templates_docx import layout as L
+from templates_docx import wording as W
+
+HERE = Path(__file__).resolve().parent
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FIRST_FOOTNOTE_NUMBER = min(W.FOOTNOTES)
+
+
+def _half_points(size):
+    return str(int(size * 2))
+
+
+def _styles_xml():
+    def para_style(style_id, name, size, *, bold=False, italic=False, jc=None):
+        ppr = f'<w:jc w:val="{jc}"/>' if jc else ""
+        rpr = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+        return (
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+            f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+            f"<w:pPr>{ppr}</w:pPr>"
+            f'<w:rPr>{rpr}<w:sz w:val="{_half_points(size)}"/>'
+            f'<w:szCs w:val="{_half_points(size)}"/></w:rPr></w:style>'
+        )
+
+    font = L.FONT
+    return (
+        f"<w:styles {nsdecls('w')}>"
+        "<w:docDefaults><w:rPrDefault><w:rPr>"
+        f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+        f'<w:sz w:val="{_half_points(L.SIZE_BODY)}"/><w:szCs w:val="{_half_points(L.SIZE_BODY)}"/>'
+        f'<w:lang w:val="{L.LANGUAGE}" w:eastAsia="{L.LANGUAGE}" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault>"
+        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+        "</w:pPr></w:pPrDefault></w:docDefaults>"
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+        '<w:name w:val="Normal"/><w:qFormat/></w:style>'
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
+        '<w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr>'
+        '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr></w:style>"
+        + para_style("FormTitle", "Form Title", L.SIZE_TITLE, bold=True, jc="center")
+        + para_style("TableHead", "Table Head", L.SIZE_TABLE, bold=True, jc="center")
+        + para_style("TableText", "Table Text", L.SIZE_TABLE)
+        + para_style("Signature", "Signature", L.SIZE_BODY, bold=True, jc="center")
+        + para_style("Header", "header", L.SIZE_PAGE_NUMBER, jc="center")
+        + para_style("FootnoteText", "footnote text", L.SIZE_FOOTNOTE, jc="both")
+        + '<w:style w:type="character" w:styleId="FootnoteReference">'
+        '<w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/>'
+        "</w:rPr></w:style>"
+        "</w:styles>"
+    )
+
+
+def _settings_xml():
+    return (
+        f"<w:settings {nsdecls('w')}>"
+        '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        f'<w:themeFontLang w:val="{L.LANGUAGE}"/>'
+        '<w:compat><w:compatSetting w:name="compatibilityMode" '
+        'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+        "</w:settings>"
+    )
+
+
+def _footnotes_xml(footnotes):
+    separators = "".join(
+        f'<w:footnote w:type="{kind}" w:id="{fid}"><w:p><w:r><w:{kind}/></w:r></w:p></w:footnote>'
+        for fid, kind in ((-1, "separator"), (0, "continuationSeparator"))
+    )
+    notes = []
+    for number, paragraphs in footnotes.items():
+        paras = []
+        for i, text in enumerate(paragraphs):
+            mark = (
+                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+                if i == 0
+                else ""
+            )
+            paras.append(
+                '<w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+                f'{mark}<w:r><w:t xml:space="preserve">{" " if i == 0 else ""}{text}</w:t></w:r>'
+                "</w:p>"
+            )
+        notes.append(f'<w:footnote w:id="{_footnote_id(number)}">{"".join(paras)}</w:footnote>')
+    return f"<w:footnotes {nsdecls('w')}>{separators}{''.join(notes)}</w:footnotes>"
+
+
+def _footnote_id(number):
+    # Ids 1.. in reference order; the section's numStart makes Word and LibreOffice show 2..7.
+    return number - FIRST_FOOTNOTE_NUMBER + 1
+
+
+def _new_document(with_footnotes):
+    doc = Document()
+    styles = doc.styles.element
+    for child in list(styles):
+        styles.remove(child)
+    for child in parse_xml(_styles_xml()):
+        styles.append(child)
+
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype not in (RT.STYLES, RT.SETTINGS):
+            del doc.part.rels[rel_id]
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rel_id]
+    doc.part._settings_part._element = parse_xml(_settings_xml())
+
+    if with_footnotes:
+        part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT,
+                    _footnotes_xml(W.FOOTNOTES).encode("utf-8"), package)
+        doc.part.relate_to(part, RT.FOOTNOTES)
+
+    props = doc.core_properties
+    # Title, subject and author are set per document by forms/render.py.
+    props.title = props.subject = props.author = ""
+    props.language = L.LANGUAGE
+    props.last_modified_by = ""
+    props.comments = ""
+    props.keywords = ""
+    props.revision = 1
+    props.created = props.modified = datetime(2026, 1, 1)
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+    section.header_distance = section.footer_distance = Mm(L.HEADER_DISTANCE_MM)
+    # Nghị định 30: page numbers centred in the top margin, from the second page on.
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an empty header on page 1
+    number = section.header.paragraphs[0]
+    number._p.style = "Header"
+    number._p.append(parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'))
+    if with_footnotes:
+        sect_pr = section._sectPr
+        sect_pr.find(qn("w:pgSz")).addprevious(parse_xml(
+            f'<w:footnotePr {nsdecls("w")}><w:numStart w:val="{FIRST_FOOTNOTE_NUMBER}"/>'
+            "</w:footnotePr>"))
+    # python-docx's template starts with one empty paragraph; the form starts with its header.
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    return doc
+
+
+def _paragraph(container, style=None, *, align=None, space_before=0, space_after=0,
+               keep_with_next=False):
+    p = container.add_paragraph()
+    if style:
+        p._p.style = style
+    fmt = p.paragraph_format
+    if align:
+        fmt.alignment = {"center": 1, "right": 2, "both": 3}[align]
+    if space_before:
+        fmt.space_before = Pt(space_before)
+    if space_after:
+        fmt.space_after = Pt(space_after)
+    if keep_with_next:
+        fmt.keep_with_next = True
+    return p
+
+
+def _run(p, text, *, bold=None, italic=None, size=None, underline=None):
+    r = p.add_run(text)
+    if bold is not None:
+        r.bold = bold
+    if italic is not None:
+        r.italic = italic
+    if size:
+        r.font.size = Pt(size)
+    if underline:
+        r.underline = True
+    return r
+
+
+def _footnote_ref(p, number):
+    p._p.append(parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+        f'<w:footnoteReference w:id="{_footnote_id(number)}"/></w:r>'))
+
+
+def _cell_text(cell, parts, style="TableText"):
+    """Fills a cell's first paragraph: parts are strings, or ints for footnote references."""
+    p = cell.paragraphs[0]
+    p._p.style = style
+    for part in parts:
+        if isinstance(part, int):
+            _footnote_ref(p, part)
+        else:
+            _run(p, part)
+    return p
+
+
+def _table(doc, widths_mm, *, borders):
+    table = doc.add_table(rows=0, cols=len(widths_mm))
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    none = '<w:{0} w:val="nil"/>'
+    look = table._tbl.tblPr.find(qn("w:tblLook"))  # the schema wants borders and layout before it
+    look.addprevious(parse_xml(
+        f'<w:tblBorders {nsdecls("w")}>'
+        + "".join((border if borders else none).format(side)
+                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders>"))
+    look.addprevious(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
+        col.w = Mm(width)
+    return table
+
+
+def _add_row(table, widths_mm, *, header=False):
+    row = table.add_row()
+    tr_pr = row._tr.get_or_add_trPr()
+    # A row never splits across pages (Word and LibreOffice still split one taller than a page).
+    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    if header:
+        tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    for cell, width in zip(row.cells, widths_mm):
+        cell.width = Mm(width)
+        if header:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return row
+
+
+def _tag_row(table, widths_mm, tag):
+    """A row holding only a docxtpl row tag ({%tr … %}); docxtpl replaces the whole row by it."""
+    row = _add_row(table, widths_mm)
+    _cell_text(row.cells[0], [tag])
+
+
+def _issuer_and_date(doc):
+    """The top block: issuing body left, Party header and place/date right (DESIGN.md §3)."""
+    widths = (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
+    table = _table(doc, widths, borders=False)
+    row = _add_row(table, widths)
+    left, right = row.cells
+
+    _run(left.paragraphs[0], "{%p if issuer_parent %}")
+    p = left.add_paragraph()
+    p.alignment = 1
+    _run(p, "{{ issuer_parent }}", bold=False, size=L.SIZE_ISSUER)
+    p = left.add_paragraph()
+    _run(p, "{%p endif %}")
+    p = left.add_paragraph()
+    p.alignment = 1
+    _run(p, "{{ issuer_unit }}", bold=True, size=L.SIZE_ISSUER)
+    p = left.add_paragraph()
+    p.alignment = 1
+    _run(p, "*", size=L.SIZE_ISSUER)
+
+    p = right.paragraphs[0]
+    p.alignment = 1
+    _run(p, W.PARTY_HEADER, bold=True, size=L.SIZE_PARTY_HEADER, underline=True)
+    p = right.add_paragraph()
+    p.alignment = 1
+    p.paragraph_format.space_before = Pt(6)
+    _run(p, "{{ date_line }}", italic=True, size=L.SIZE_DATE_LINE)
+
+
+def _title(doc, lines):
+    for i, (text, kind) in enumerate(lines):
+        p = _paragraph(doc, "FormTitle", space_before=12 if i == 0 else 0)
+        _run(p, text, bold=kind == "bold", italic=kind == "italic")
+
+
+def _signatures(doc, blocks, widths):
+    """Signature blocks side by side: (title, hint, name tag) each; None leaves a column empty."""
+    # Two tables with nothing between them would merge into one; the paragraph between keeps
+    # what precedes the signatures (Phiếu 01's result lines) on the signatures' page.
+    _paragraph(doc, keep_with_next=True)
+    table = _table(doc, widths, borders=False)
+    row = _add_row(table, widths)
+    for cell, block in zip(row.cells, blocks):
+        if block is None:
+            continue
+        title, hint, name = block
+        _cell_text(cell, [title], style="Signature").paragraph_format.space_before = Pt(12)
+        p = cell.add_paragraph()
+        p.alignment = 1
+        _run(p, hint, italic=True)
+        for _ in range(L.SIGNATURE_BLANK_LINES):
+            cell.add_paragraph()
+        p = cell.add_paragraph()
+        p._p.style = "Signature"
+        _run(p, name)
+
+
+def build_phieu_01():
+    doc = _new_document(with_footnotes=True)
+    _issuer_and_date(doc)
+    _title(doc, [(W.PHIEU_01_TITLE, "bold"), (W.PHIEU_01_SUBTITLE, "italic"),
+                 ("Tháng {{ month_line }}", "bold")])
+    p = _paragraph(doc, space_before=6)
+    _run(p, "Họ và tên: {{ person_name }}")
+    _run(_paragraph(doc), "{%p if position %}")
+    _run(_paragraph(doc), "Chức vụ: {{ position }}")
+    _run(_paragraph(doc), "{%p endif %}")
+    _run(_paragraph(doc, space_after=6), "Đơn vị: {{ unit_name }}")
+
+    widths = L.PHIEU_01_COLUMNS_MM
+    table = _table(doc, widths, borders=True)
+    head1 = _add_row(table, widths, header=True)
+    head2 = _add_row(table, widths, header=True)
+    _cell_text(head1.cells[0], ["TT"], "TableHead")
+    _cell_text(head1.cells[1], ["Nội dung", 2], "TableHead")
+    _cell_text(head1.cells[2], [W.SELF_BLOCK], "TableHead")
+    _cell_text(head1.cells[6], [W.AUTHORITY_BLOCK], "TableHead")
+    _cell_text(head1.cells[10], ["Ghi chú"], "TableHead")
+    footnotes = {(2, 0): 3, (6, 2): 4}  # (first column of the block, column) → footnote
+    for start in (2, 6):
+        for i, label in enumerate(W.ASSESSMENT_COLUMNS):
+            note = footnotes.get((start, i))
+            _cell_text(head2.cells[start + i], [label] + ([note] if note else []), "TableHead")
+    for col in (0, 1, 10):
+        head1.cells[col].merge(head2.cells[col])
+    head1.cells[2].merge(head1.cells[5])
+    head1.cells[6].merge(head1.cells[9])
+
+    def section_row(number, title, note=None):
+        row = _add_row(table, widths)
+        _cell_text(row.cells[0], [number], "TableHead")
+        merged = row.cells[1].merge(row.cells[10])
+        p = _cell_text(merged, [title] + ([note] if note else []))
+        for r in p.runs:
+            r.bold = True
+
+    for key, (number, title) in SECTIONS.items():
+        if key == "competence":
+            section_row(*GROUP_II)
+        section_row(number, title, 5 if key == "tasks" else None)
+        _tag_row(table, widths, f"{{%tr for item in sections.{key} %}}")
+        row = _add_row(table, widths)
+        cells = ["{{ loop.index }}.", "{{ item.content }}"]
+        for who in ("self", "authority"):
+            cells += [f"{{{{ item.{who}.{field} }}}}"
+                      for field in ("result", "cause", "identification", "remedy")]
+        cells.append("{{ item.note }}")
+        for cell, text in zip(row.cells, cells):
+            _cell_text(cell, [text], "TableHead" if text.startswith("{{ loop") else "TableText")
+        _tag_row(table, widths, "{%tr endfor %}")
+
+    p = _paragraph(doc, space_before=6, keep_with_next=True)
+    _run(p, W.MONTHLY_RATING_LINE)
+    _footnote_ref(p, 6)
+    _run(p, ": {{ monthly_rating }}")
+    p = _paragraph(doc, keep_with_next=True)
+    _run(p, W.IDENTIFICATION_RATING_LINE)
+    _footnote_ref(p, 7)
+    _run(p, ": {{ identification_rating }}")
+    half = L.TEXT_WIDTH_MM / 2
+    _signatures(doc, [(W.HEAD_CONFIRMATION, W.SIGN_HINT, "{{ head_name }}"),
+                      (W.PERSON_SIGNATURE, W.SIGN_HINT, "{{ signer_name }}")], (half, half))
+    return doc
+
+
+def build_tong_hop():
+    doc = _new_document(with_footnotes=False)
+    _issuer_and_date(doc)
+    _title(doc, [(W.TONG_HOP_TITLE, "bold"), ("Tháng {{ month_line }}", "bold")])
+    _paragraph(doc, space_after=6)
+
+    widths = L.TONG_HOP_COLUMNS_MM
+    table = _table(doc, widths, borders=True)
+    head1 = _add_row(table, widths, header=True)
+    head2 = _add_row(table, widths, header=True)
+    for col, label in enumerate(W.TONG_HOP_COLUMNS):
+        _cell_text(head1.cells[col], [label], "TableHead")
+        head1.cells[col].merge(head2.cells[col])
+    _cell_text(head1.cells[7], [W.TONG_HOP_LEVELS_HEAD], "TableHead")
+    for col, label in enumerate(IDENTIFICATION_RATING_COLUMNS.values(), start=7):
+        _cell_text(head2.cells[col], [label], "TableHead")
+    head1.cells[7].merge(head1.cells[9])
+
+    _tag_row(table, widths, "{%tr for row in rows %}")
+    row = _add_row(table, widths)
+    fields = ("full_name", "result", "shortcomings", "cause", "remedy_result", "identification")
+    _cell_text(row.cells[0], ["{{ loop.index }}"], "TableHead")
+    for col, field in enumerate(fields, start=1):
+        _cell_text(row.cells[col], [f"{{{{ row.{field} }}}}"])
+    for col, level in enumerate(IDENTIFICATION_RATING_COLUMNS, start=7):
+        _cell_text(row.cells[col], [f"{{{{ row.marks.{level} }}}}"], "TableHead")
+    _tag_row(table, widths, "{%tr endfor %}")
+
+    total = _add_row(table, widths)
+    _cell_text(total.cells[0].merge(total.cells[6]), [W.TONG_HOP_TOTAL], "TableHead")
+    for col, level in enumerate(IDENTIFICATION_RATING_COLUMNS, start=7):
+        _cell_text(total.cells[col], [f"{{{{ totals.{level} }}}}"], "TableHead")
+
+    half = L.TEXT_WIDTH_MM / 2
+    _signatures(doc, [None, (W.UNIT_HEAD_SIGNATURE, W.UNIT_HEAD_SIGN_HINT, "{{ head_name }}")],
+                (half, half))
+    return doc
+
+
+def _reproducible_bytes(doc):
+    """Saves with fixed zip timestamps and member order, so the same code builds the same bytes."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+TEMPLATES = {"phieu_01.docx": build_phieu_01, "tong_hop.docx": build_tong_hop}
+
+
+def build_all():
+    return {name: _reproducible_bytes(build()) for name, build in TEMPLATES.items()}
+
+
+def main(argv=None):
+    out_dir = Path(argv[0]) if argv else HERE
+    for name, data in build_all().items():
+        (out_dir / name).write_bytes(data)
+        print(f"{out_dir / name}: {len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,52 @@
+"""Every layout parameter of the official forms, in one place.
+
+Sources: Nghị định 30/2020/NĐ-CP (paper, margins, page numbers) and HD 36-HD/VPTW (the Party
+header). If a newer guidance (HD 05-HD/VPTW, 2026) changes a rule, the change is one edit here,
+followed by `make templates`.
+"""
+
+FONT = "Times New Roman"  # Liberation Serif, metric-compatible, stands in where it is absent
+LANGUAGE = "vi-VN"
+
+# A4 landscape, in millimetres.
+PAGE_WIDTH_MM = 297
+PAGE_HEIGHT_MM = 210
+MARGIN_TOP_MM = 20
+MARGIN_BOTTOM_MM = 20
+MARGIN_LEFT_MM = 30
+MARGIN_RIGHT_MM = 15
+HEADER_DISTANCE_MM = 10  # the page number sits in the top margin
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+
+# Font sizes, in points.
+SIZE_BODY = 14  # lines above and below the tables
+SIZE_PARTY_HEADER = 15  # "ĐẢNG CỘNG SẢN VIỆT NAM"
+SIZE_ISSUER = 14  # superior body and unit, top left
+SIZE_DATE_LINE = 14
+SIZE_TITLE = 14
+SIZE_TABLE = 11
+SIZE_FOOTNOTE = 10
+SIZE_PAGE_NUMBER = 13
+
+# Space given to a hand signature between the signature title and the signer's name.
+SIGNATURE_BLANK_LINES = 4
+
+# Width of the top block's two columns: issuing body (left) and Party header (right).
+HEADER_LEFT_MM = 105
+HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
+
+# Column widths of Phiếu 01's table, TT to Ghi chú (11 columns); they sum to TEXT_WIDTH_MM.
+# Each assessment block: result, cause, identification, remedy.
+ASSESSMENT_BLOCK_MM = (25, 21, 25, 22)
+PHIEU_01_COLUMNS_MM = (12, 33, *ASSESSMENT_BLOCK_MM, *ASSESSMENT_BLOCK_MM, 21)
+
+# Column widths of the tổng hợp's table (10 columns), TT to Kém.
+TONG_HOP_COLUMNS_MM = (10, 40, 38, 34, 31, 31, 32, 12, 12, 12)
+
+assert sum(PHIEU_01_COLUMNS_MM) == TEXT_WIDTH_MM
+assert sum(TONG_HOP_COLUMNS_MM) == TEXT_WIDTH_MM
+
+# What the blank form shows where a value is missing.
+DOTS_SHORT = "....."  # a day, a month
+DOTS_YEAR = "20...."
+DOTS_LINE = "." * 70  # a name, a unit

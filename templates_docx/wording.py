@@ -1,0 +1,76 @@
+"""The fixed wording of the forms, as the guidance prints it.
+
+Obvious slips of the guidance's text are corrected here, each marked with a comment.
+"""
+
+PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"  # the seed's first form misspells it "CÔNG"
+
+PHIEU_01_TITLE = "PHIẾU ĐÁNH GIÁ, NHẬN DIỆN"
+PHIEU_01_SUBTITLE = "(Đối với cá nhân)"
+TONG_HOP_TITLE = "PHIẾU TỔNG HỢP ĐÁNH GIÁ, NHẬN DIỆN"
+
+# Phiếu 01's table head. A number after a label is the footnote it carries.
+SELF_BLOCK = "Cá nhân tự đánh giá"
+AUTHORITY_BLOCK = "Cấp có thẩm quyền đánh giá"
+ASSESSMENT_COLUMNS = (
+    "Đánh giá kết quả thực hiện",
+    "Nguyên nhân",
+    "Nhận diện biểu hiện",
+    "Phương hướng, giải pháp khắc phục",  # the guidance's first page has "khác phục"
+)
+
+MONTHLY_RATING_LINE = "- Kết quả đánh giá, xếp loại tháng"
+IDENTIFICATION_RATING_LINE = "- Kết quả đánh giá, nhận diện biểu hiện"
+
+HEAD_CONFIRMATION = "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ"
+PERSON_SIGNATURE = "NGƯỜI THỰC HIỆN"
+SIGN_HINT = "(Ký và ghi rõ họ, tên)"
+UNIT_HEAD_SIGNATURE = "THỦ TRƯỞNG ĐƠN VỊ"
+UNIT_HEAD_SIGN_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
+
+TONG_HOP_COLUMNS = (
+    "TT",
+    "Họ tên",
+    "Đánh giá kết quả thực hiện",
+    "Tồn tại",
+    "Nguyên nhân",
+    "Kết quả khắc phục",
+    "Nhận diện biểu hiện",
+)
+TONG_HOP_LEVELS_HEAD = "Mức đánh giá, nhận diện biểu hiện"
+TONG_HOP_TOTAL = "Cộng"
+
+# Footnotes 2–7 of Phiếu 01, numbered as in the guidance (its footnote 1 is in its own text).
+FOOTNOTES = {
+    2: [
+        "Căn cứ các nội dung đã được xây dựng theo các nhóm tiêu chí nêu tại phiếu đánh giá, "
+        "xếp loại hằng tháng ban hành kèm theo Quyết định số 1841-QĐ/TU, cá nhân tự đánh giá, "
+        "đưa ra những nội dung còn tồn tại, hạn chế, chưa thực hiện tốt hoặc còn để chậm trễ, "
+        "kéo dài (những nội dung đã đạt điểm tối đa không cần đưa vào phiếu)",
+    ],
+    # The guidance has "Nếu rõ", a slip for "Nêu rõ".
+    3: ["Nêu rõ thời gian chậm trễ, biểu hiện vi phạm, mặt chưa được"],
+    4: [
+        # The guidance has "Chi thị", a slip for "Chỉ thị".
+        "Đối chiếu với các biểu hiện nhận diện tại Chỉ thị 24-CT/TU đề nghị nêu rõ nội dung, "
+        "và mức độ đánh giá, nhận diện cụ thể như sau:",
+        "- Không có biểu hiện",
+        "- Có biểu hiện nhưng chưa rõ ở nội dung....",
+        "- Có biểu hiện nhưng không thường xuyên ở nội dung....",
+        "- Có biểu hiện thường xuyên ở nội dung....",
+    ],
+    5: [
+        "Đề nghị đánh giá rõ:",
+        "- Tiến độ, kết quả thực hiện; có bao nhiêu nhiệm vụ theo kế hoạch nhưng không hoàn "
+        "thành, nguyên nhân; có chủ động khắc phục hay không",
+        "- Phối hợp thực hiện bao nhiêu nhiệm vụ, có chậm muộn hay không, nguyên nhân, trách "
+        "nhiệm cá nhân đến đâu",
+        "- Mức độ chủ động giải quyết công việc của bản thân? Mức độ chủ động phối hợp giải "
+        "quyết công việc",
+        "- Việc tham mưu giải quyết thủ tục hành chính có đảm bảo đúng quy trình quy định, có "
+        "bao nhiêu thủ tục chậm, muộn, không đúng quy trình, nguyên nhân, biện pháp khắc phục",
+    ],
+    # The guidance ends with "không thành công", a slip for "không hoàn thành" (DESIGN.md §2).
+    6: ["Xếp loại ở 4 mức độ: Hoàn thành xuất sắc, hoàn thành tốt, hoàn thành, không hoàn thành"],
+    7: ["Xếp loại ở 3 mức độ: Tốt, Trung bình, Kém"],
+}

@@ -1,0 +1,566 @@
+import unicodedata
+from datetime import date
+
+import pytest
+
+from forms import rules
+
+TODAY = date(2026, 12, 1)
+
+
+def assessment(level=None, status=None, detail="chậm trả lời văn bản"):
+    return {
+        "result": "Chậm 2 ngày",
+        "cause": "Chủ quan",
+        "identification": {"level": level, "detail": detail} if level else None,
+        "remedy": "Khắc phục trong tháng",
+        "remedy_status": status,
+    }
+
+
+def item(self=None, authority=None):
+    return {"content": "Nội dung", "self": self, "authority": authority, "note": None}
+
+
+def phieu(sections=None, **overrides):
+    data = {
+        "unit": {"name": "Phòng Nội vụ", "parent": None},
+        "place": "Nam Từ Liêm",
+        "signed_on": date(2026, 11, 24),
+        "period": {"month": 11, "year": 2026},
+        "person": {"full_name": "Nguyễn Thị Ngọc Ánh", "position": None},
+        "sections": sections if sections is not None else {},
+        "monthly_rating": "hoan_thanh",
+        "identification_rating": None,
+        "head_name": None,
+    }
+    data.update(overrides)
+    return data
+
+
+def tong_hop(rows, **overrides):
+    data = {
+        "unit": {"name": "Phòng Nội vụ", "parent": None},
+        "place": None,
+        "signed_on": date(2026, 11, 27),
+        "period": {"month": 11, "year": 2026},
+        "head_name": None,
+        "rows": rows,
+    }
+    data.update(overrides)
+    return data
+
+
+def row(name, rating="tot"):
+    return {"full_name": name, "result": None, "shortcomings": None, "cause": None,
+            "remedy_result": None, "identification": None, "rating": rating}
+
+
+def warnings_of(result, code):
+    found = [w for w in result["warnings"] if w["code"] == code]
+    for w in found:
+        assert unicodedata.is_normalized("NFC", w["message"])
+    return found
+
+
+def codes(result):
+    return {w["code"] for w in result["warnings"]}
+
+
+# ------------------------------------------------------------------------------- item_refs
+
+
+def test_item_refs_in_form_order_with_section_numbers():
+    data = phieu({
+        "other": [item(), item(), item()],
+        "political": [item()],
+        "tasks": [item()],
+        "competence": [item(), item()],
+    })
+    assert [ref for ref, _ in rules.item_refs(data)] == [
+        "I-1", "II.1-1", "II.1-2", "II.2-1", "IV-1", "IV-2", "IV-3",
+    ]
+
+
+def test_item_refs_absent_or_none_sections():
+    assert list(rules.item_refs(phieu())) == []
+    assert list(rules.item_refs(phieu() | {"sections": None})) == []
+    data = phieu({"prior_shortcomings": [item()], "tasks": None})
+    assert [ref for ref, _ in rules.item_refs(data)] == ["III-1"]
+    del data["sections"]
+    assert list(rules.item_refs(data)) == []
+
+
+# ------------------------------------------------------------------------------ suggestion
+
+
+def test_suggestion_tot_without_signs():
+    assert rules.suggest_identification_rating(phieu()) == "tot"
+    data = phieu({"tasks": [item(self=assessment("khong_co")), item(), item(self=assessment())]})
+    assert rules.suggest_identification_rating(data) == "tot"
+
+
+def test_suggestion_trung_binh_when_every_sign_fixed_in_time():
+    data = phieu({
+        "political": [item(self=assessment("chua_ro", "fixed_in_time"))],
+        "tasks": [item(self=assessment("thuong_xuyen", "fixed_in_time")),
+                  item(self=assessment("khong_co"))],
+    })
+    assert rules.suggest_identification_rating(data) == "trung_binh"
+
+
+@pytest.mark.parametrize("status", ["not_fixed", None])
+def test_suggestion_kem_when_a_sign_is_not_fixed_or_unknown(status):
+    data = phieu({
+        "political": [item(self=assessment("chua_ro", "fixed_in_time"))],
+        "other": [item(self=assessment("khong_thuong_xuyen", status))],
+    })
+    assert rules.suggest_identification_rating(data) == "kem"
+
+
+def test_authority_level_overrides_self():
+    # Self saw nothing, the authority saw a sign not remedied.
+    data = phieu({"tasks": [item(self=assessment("khong_co"),
+                                 authority=assessment("chua_ro", "not_fixed"))]})
+    assert rules.suggest_identification_rating(data) == "kem"
+    # Self saw an unremedied sign, the authority found none.
+    data = phieu({"tasks": [item(self=assessment("thuong_xuyen", "not_fixed"),
+                                 authority=assessment("khong_co"))]})
+    assert rules.suggest_identification_rating(data) == "tot"
+
+
+def test_remedy_status_comes_from_the_side_the_level_came_from():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "not_fixed"),
+                                 authority=assessment("chua_ro", "fixed_in_time"))]})
+    assert rules.suggest_identification_rating(data) == "trung_binh"
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time"),
+                                 authority=assessment("chua_ro", "not_fixed"))]})
+    assert rules.suggest_identification_rating(data) == "kem"
+
+
+def test_authority_without_level_falls_back_to_self():
+    authority = assessment(status="fixed_in_time")  # result and cause only, no identification
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "not_fixed"), authority=authority)]})
+    assert rules.suggest_identification_rating(data) == "kem"
+    authority["identification"] = {"level": None, "detail": None}
+    assert rules.suggest_identification_rating(data) == "kem"
+
+
+# --------------------------------------------------------------------------- check_phieu_01
+
+
+def test_clean_phieu_has_suggestion_and_no_warnings():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time"))]},
+                 identification_rating="trung_binh")
+    result = rules.check_phieu_01(data, today=TODAY)
+    assert result == {
+        "suggestions": {"identification_rating": "trung_binh",
+                        "identification_rating_label": "Trung bình"},
+        "warnings": [],
+    }
+
+
+def test_clean_phieu_without_sections():
+    data = phieu(identification_rating="tot")
+    del data["sections"]
+    result = rules.check_phieu_01(data, today=TODAY)
+    assert result["suggestions"]["identification_rating_label"] == "Tốt"
+    assert result["warnings"] == []
+
+
+def test_identification_mismatch_tot_given_sign_shown():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time"))]},
+                 identification_rating="tot")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "identification_mismatch")
+    assert w["field"] == "identification_rating"
+    assert w["message"] == (
+        "Kết quả nhận diện biểu hiện là «Tốt» nhưng mục II.2-1 có biểu hiện (gợi ý: «Trung bình»)."
+    )
+
+
+def test_identification_mismatch_names_only_unremedied_items_for_kem():
+    data = phieu({
+        "political": [item(self=assessment("chua_ro", "fixed_in_time"))],
+        "tasks": [item(), item(authority=assessment("thuong_xuyen", "not_fixed"))],
+    }, identification_rating="trung_binh")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "identification_mismatch")
+    assert "«Trung bình»" in w["message"]
+    assert "mục II.2-2 có biểu hiện chưa được khắc phục kịp thời" in w["message"]
+    assert "I-1" not in w["message"]
+    assert w["message"].endswith("(gợi ý: «Kém»).")
+
+
+def test_identification_mismatch_kem_given_all_fixed():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time"))]},
+                 identification_rating="kem")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "identification_mismatch")
+    assert "mục II.2-1 đều đã khắc phục kịp thời" in w["message"]
+    assert "(gợi ý: «Trung bình»)" in w["message"]
+
+
+def test_identification_mismatch_sign_given_but_none_shown():
+    data = phieu({"tasks": [item(self=assessment("khong_co"))]}, identification_rating="kem")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "identification_mismatch")
+    assert "«Kém» nhưng không mục nào có biểu hiện (gợi ý: «Tốt»)" in w["message"]
+
+
+def test_identification_mismatch_lists_first_refs_only():
+    signs = [item(self=assessment("chua_ro", "fixed_in_time")) for _ in range(5)]
+    data = phieu({"other": signs}, identification_rating="tot")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "identification_mismatch")
+    assert "các mục IV-1, IV-2, IV-3 và 2 mục khác có biểu hiện" in w["message"]
+    assert "IV-4" not in w["message"]
+
+
+def test_no_mismatch_when_given_equals_suggestion():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "not_fixed"))]},
+                 identification_rating="kem")
+    assert "identification_mismatch" not in codes(rules.check_phieu_01(data, today=TODAY))
+
+
+def test_remedy_status_missing_points_at_the_deciding_side():
+    data = phieu({
+        "political": [item(self=assessment("chua_ro", "fixed_in_time"))],
+        "tasks": [item(self=assessment("khong_co"), authority=assessment("thuong_xuyen"))],
+        "other": [item(self=assessment("chua_ro"))],
+    }, identification_rating="kem")
+    found = warnings_of(rules.check_phieu_01(data, today=TODAY), "remedy_status_missing")
+    assert [w["field"] for w in found] == [
+        "sections.tasks.0.authority.remedy_status",
+        "sections.other.0.self.remedy_status",
+    ]
+    assert "Mục II.2-1" in found[0]["message"]
+    assert "cấp có thẩm quyền" in found[0]["message"]
+    assert "Mục IV-1" in found[1]["message"]
+
+
+def test_remedy_status_not_needed_without_a_sign():
+    # The self side lacks a status but the authority's "no sign" decides.
+    data = phieu({"tasks": [item(self=assessment("chua_ro"), authority=assessment("khong_co")),
+                            item(self=assessment("khong_co"))]},
+                 identification_rating="tot")
+    assert "remedy_status_missing" not in codes(rules.check_phieu_01(data, today=TODAY))
+
+
+@pytest.mark.parametrize("level", ["chua_ro", "khong_thuong_xuyen", "thuong_xuyen"])
+@pytest.mark.parametrize("detail", [None, "", "   "])
+def test_sign_without_detail(level, detail):
+    data = phieu({"competence": [item(self=assessment("khong_co"),
+                                      authority=assessment(level, "not_fixed", detail))]},
+                 identification_rating="kem")
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "sign_without_detail")
+    assert w["field"] == "sections.competence.0.authority.identification.detail"
+    assert "Mục II.1-1" in w["message"]
+    assert "ở nội dung" in w["message"]
+    assert "nêu rõ nội dung" in w["message"]
+
+
+def test_sign_without_detail_checks_both_sides():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time", None),
+                                 authority=assessment("chua_ro", "fixed_in_time", None))]},
+                 identification_rating="trung_binh")
+    found = warnings_of(rules.check_phieu_01(data, today=TODAY), "sign_without_detail")
+    assert [w["field"] for w in found] == [
+        "sections.tasks.0.self.identification.detail",
+        "sections.tasks.0.authority.identification.detail",
+    ]
+
+
+def test_no_sign_needs_no_detail():
+    data = phieu({"tasks": [item(self=assessment("khong_co", detail=None)),
+                            item(self=assessment("chua_ro", "fixed_in_time", "Chậm báo cáo"))]},
+                 identification_rating="trung_binh")
+    assert "sign_without_detail" not in codes(rules.check_phieu_01(data, today=TODAY))
+
+
+@pytest.mark.parametrize("monthly", ["hoan_thanh_xuat_sac", "hoan_thanh_tot"])
+def test_monthly_rating_vs_given_kem(monthly):
+    data = phieu(monthly_rating=monthly, identification_rating="kem",
+                 sections={"tasks": [item(self=assessment("chua_ro", "not_fixed"))]})
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "monthly_rating_vs_identification")
+    assert w["field"] == "monthly_rating"
+    assert "«Kém»" in w["message"]
+    assert "không hoàn thành nhiệm vụ" in w["message"]
+    assert "xem lại" in w["message"]
+
+
+def test_monthly_rating_vs_suggested_kem_when_not_given():
+    data = phieu(monthly_rating="hoan_thanh_tot", identification_rating=None,
+                 sections={"tasks": [item(self=assessment("chua_ro", "not_fixed"))]})
+    [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "monthly_rating_vs_identification")
+    assert "gợi ý là «Kém»" in w["message"]
+
+
+@pytest.mark.parametrize("monthly, given", [
+    ("hoan_thanh", "kem"),
+    ("khong_hoan_thanh", "kem"),
+    ("hoan_thanh_xuat_sac", "trung_binh"),
+    ("hoan_thanh_tot", "tot"),  # given wins over the suggested Kém
+])
+def test_monthly_rating_vs_identification_quiet(monthly, given):
+    data = phieu(monthly_rating=monthly, identification_rating=given,
+                 sections={"tasks": [item(self=assessment("chua_ro", "not_fixed"))]})
+    result = rules.check_phieu_01(data, today=TODAY)
+    assert "monthly_rating_vs_identification" not in codes(result)
+
+
+@pytest.mark.parametrize("signed_on, late", [
+    (date(2026, 11, 1), False),
+    (date(2026, 11, 25), False),
+    (date(2026, 11, 26), True),
+    (date(2026, 12, 2), True),
+])
+def test_late_self_assessment(signed_on, late):
+    data = phieu(signed_on=signed_on, identification_rating="tot")
+    found = warnings_of(rules.check_phieu_01(data, today=date(2027, 1, 1)), "late_self_assessment")
+    assert bool(found) == late
+    if late:
+        assert found[0]["field"] == "signed_on"
+        assert signed_on.strftime("%d/%m/%Y") in found[0]["message"]
+        assert "25/11/2026" in found[0]["message"]
+        assert "II.6.1" in found[0]["message"]
+
+
+@pytest.mark.parametrize("signed_on, early", [
+    (date(2026, 10, 31), True),
+    (date(2025, 11, 20), True),
+    (date(2026, 11, 1), False),
+])
+def test_signed_before_period(signed_on, early):
+    data = phieu(signed_on=signed_on, identification_rating="tot")
+    result = rules.check_phieu_01(data, today=TODAY)
+    found = warnings_of(result, "signed_before_period")
+    assert bool(found) == early
+    assert "late_self_assessment" not in codes(result)
+    if early:
+        assert found[0]["field"] == "signed_on"
+        assert signed_on.strftime("%d/%m/%Y") in found[0]["message"]
+        assert "11/2026" in found[0]["message"]
+
+
+def test_no_date_warnings_without_signed_on():
+    data = phieu(signed_on=None, identification_rating="tot")
+    assert rules.check_phieu_01(data, today=TODAY)["warnings"] == []
+    del data["signed_on"]
+    assert rules.check_phieu_01(data, today=TODAY)["warnings"] == []
+
+
+@pytest.mark.parametrize("today, future", [
+    (date(2026, 10, 31), True),
+    (date(2026, 11, 1), False),
+    (date(2026, 11, 30), False),
+])
+def test_period_in_future(today, future):
+    data = phieu(signed_on=None, identification_rating="tot")
+    found = warnings_of(rules.check_phieu_01(data, today=today), "period_in_future")
+    assert bool(found) == future
+    if future:
+        assert found[0]["field"] == "period"
+        assert "11/2026" in found[0]["message"]
+        assert today.strftime("%d/%m/%Y") in found[0]["message"]
+
+
+def test_period_in_future_defaults_to_today():
+    future = date.today().replace(day=1).replace(year=date.today().year + 1)
+    data = phieu(signed_on=None, identification_rating="tot",
+                 period={"month": future.month, "year": future.year})
+    assert "period_in_future" in codes(rules.check_phieu_01(data))
+    past = {"month": 1, "year": 2020}
+    assert "period_in_future" not in codes(rules.check_phieu_01(phieu(
+        signed_on=None, identification_rating="tot", period=past)))
+
+
+def test_missing_ratings_one_warning_each():
+    data = phieu({"tasks": [item(self=assessment("chua_ro", "fixed_in_time"))]},
+                 monthly_rating=None)
+    del data["identification_rating"]
+    result = rules.check_phieu_01(data, today=TODAY)
+    found = warnings_of(result, "missing_ratings")
+    assert [w["field"] for w in found] == ["monthly_rating", "identification_rating"]
+    assert "xếp loại tháng" in found[0]["message"]
+    assert "dòng chấm" in found[0]["message"]
+    assert "nhận diện biểu hiện" in found[1]["message"]
+    assert "«Trung bình»" in found[1]["message"]
+    assert "identification_mismatch" not in codes(result)
+
+
+def test_missing_ratings_quiet_when_both_given():
+    data = phieu(monthly_rating="hoan_thanh", identification_rating="tot")
+    assert "missing_ratings" not in codes(rules.check_phieu_01(data, today=TODAY))
+
+
+def test_every_phieu_message_is_nfc():
+    decomposed = unicodedata.normalize("NFD", "Chậm trả lời văn bản")
+    data = phieu({"tasks": [item(self=assessment("chua_ro", None, ""),
+                                 authority=assessment("thuong_xuyen", None, decomposed))]},
+                 monthly_rating="hoan_thanh_tot", identification_rating="tot",
+                 signed_on=date(2026, 12, 1), period={"month": 12, "year": 2026})
+    result = rules.check_phieu_01(data, today=date(2026, 11, 1))
+    assert len(result["warnings"]) >= 4
+    for w in result["warnings"]:
+        assert unicodedata.is_normalized("NFC", w["message"]), w
+
+
+# ----------------------------------------------------------------------------- tổng hợp
+
+
+def test_tong_hop_counts_and_clean():
+    rows = [row("Nguyễn Văn An"), row("Trần Thị Bình", "kem"), row("Lê Văn Cường", "tot"),
+            row("Phạm Thị Dung", "trung_binh")]
+    result = rules.check_tong_hop(tong_hop(rows), today=TODAY)
+    assert result["suggestions"]["counts"] == {"tot": 2, "trung_binh": 1, "kem": 1,
+                                               "chua_danh_gia": 0}
+    assert result["warnings"] == []
+
+
+def test_tong_hop_without_rows():
+    data = tong_hop([])
+    del data["rows"]
+    result = rules.check_tong_hop(data, today=TODAY)
+    assert result["suggestions"]["counts"] == {"tot": 0, "trung_binh": 0, "kem": 0,
+                                               "chua_danh_gia": 0}
+    assert result["warnings"] == []
+
+
+def test_row_without_rating():
+    rows = [row("Nguyễn Văn An"), row("Trần Thị Bình", None)]
+    del rows[0]["rating"]
+    result = rules.check_tong_hop(tong_hop(rows), today=TODAY)
+    assert result["suggestions"]["counts"]["chua_danh_gia"] == 2
+    found = warnings_of(result, "row_without_rating")
+    assert [w["field"] for w in found] == ["rows.0.rating", "rows.1.rating"]
+    assert "Dòng 2 (Trần Thị Bình)" in found[1]["message"]
+
+
+def test_duplicate_name_after_casefold():
+    rows = [row("Nguyễn Văn An"), row("Trần Thị Bình"), row("NGUYỄN VĂN AN"),
+            row(unicodedata.normalize("NFD", "Trần Thị Bình"))]
+    found = warnings_of(rules.check_tong_hop(tong_hop(rows), today=TODAY), "duplicate_name")
+    assert [w["field"] for w in found] == ["rows.2.full_name", "rows.3.full_name"]
+    assert "Dòng 3" in found[0]["message"] and "dòng 1" in found[0]["message"]
+    assert "Dòng 4" in found[1]["message"] and "dòng 2" in found[1]["message"]
+
+
+def test_different_names_are_not_duplicates():
+    rows = [row("Nguyễn Văn An"), row("Nguyễn Văn Ân"), row("Nguyễn Văn Anh")]
+    assert "duplicate_name" not in codes(rules.check_tong_hop(tong_hop(rows), today=TODAY))
+
+
+@pytest.mark.parametrize("signed_on, late", [
+    (date(2026, 11, 28), False),
+    (date(2026, 11, 29), True),
+    (date(2027, 1, 3), True),
+])
+def test_late_compilation(signed_on, late):
+    data = tong_hop([row("Nguyễn Văn An")], signed_on=signed_on)
+    found = warnings_of(rules.check_tong_hop(data, today=date(2027, 2, 1)), "late_compilation")
+    assert bool(found) == late
+    if late:
+        assert found[0]["field"] == "signed_on"
+        assert signed_on.strftime("%d/%m/%Y") in found[0]["message"]
+        assert "28/11/2026" in found[0]["message"]
+
+
+def test_tong_hop_signed_before_period_and_future():
+    data = tong_hop([row("Nguyễn Văn An")], signed_on=date(2026, 10, 30))
+    result = rules.check_tong_hop(data, today=date(2026, 10, 30))
+    assert codes(result) == {"signed_before_period", "period_in_future"}
+    result = rules.check_tong_hop(tong_hop([row("Nguyễn Văn An")], signed_on=None),
+                                  today=date(2026, 11, 1))
+    assert result["warnings"] == []
+
+
+# ------------------------------------------------------------------------------- year_end
+
+
+def year(kem=0, tb=0, tot=0):
+    ratings = ["kem"] * kem + ["trung_binh"] * tb + ["tot"] * tot
+    return {month: rating for month, rating in enumerate(ratings, start=1)}
+
+
+@pytest.mark.parametrize("kem, consequence, cap", [
+    (0, "none", None),
+    (1, "none", None),
+    (2, "cap", "hoan_thanh"),
+    (3, "fail", "khong_hoan_thanh"),
+    (4, "fail", "khong_hoan_thanh"),
+])
+def test_year_end_by_kem_months(kem, consequence, cap):
+    result = rules.year_end(year(kem=kem, tot=12 - kem))
+    assert result["consequence"] == consequence
+    assert result["max_annual_rating"] == cap
+    assert result["review_post"] is (consequence == "fail")
+    assert result["counts"] == {"tot": 12 - kem, "trung_binh": 0, "kem": kem, "chua_danh_gia": 0}
+    assert f"{kem} tháng Kém" in result["message"]
+    assert unicodedata.is_normalized("NFC", result["message"])
+
+
+def test_year_end_cap_message():
+    message = rules.year_end(year(kem=2, tot=10))["message"]
+    assert "không vượt quá mức «Hoàn thành nhiệm vụ»" in message
+
+
+def test_year_end_fail_message():
+    message = rules.year_end(year(kem=3, tot=9))["message"]
+    assert "«Không hoàn thành nhiệm vụ»" in message
+    assert "điều chuyển" in message and "chấm dứt hợp đồng lao động" in message
+
+
+def test_year_end_exactly_three_kem_fail_wins_over_cap():
+    result = rules.year_end(year(kem=3))
+    assert (result["consequence"], result["max_annual_rating"]) == ("fail", "khong_hoan_thanh")
+    assert "3 tháng Kém (từ 3 tháng trở lên)" in result["message"]
+
+
+def test_year_end_five_vs_six_months_trung_binh():
+    assert rules.year_end(year(tb=5, tot=7))["consequence"] == "none"
+    result = rules.year_end(year(tb=6, tot=6))
+    assert result["consequence"] == "fail"
+    assert result["review_post"] is True
+    assert "6 tháng ở mức Trung bình trở xuống" in result["message"]
+
+
+def test_year_end_trung_binh_and_kem_counted_together():
+    assert rules.year_end(year(kem=1, tb=4))["consequence"] == "none"
+    assert rules.year_end(year(kem=1, tb=5))["consequence"] == "fail"
+    assert rules.year_end(year(kem=2, tb=3))["consequence"] == "cap"
+    result = rules.year_end(year(kem=2, tb=4))
+    assert result["consequence"] == "fail"
+    assert "6 tháng ở mức Trung bình trở xuống" in result["message"]
+
+
+def test_year_end_unassessed_months():
+    monthly = {1: "kem", 2: None, 3: "tot"}
+    result = rules.year_end(monthly)
+    assert result["counts"] == {"tot": 1, "trung_binh": 0, "kem": 1, "chua_danh_gia": 10}
+    assert result["consequence"] == "none"
+    assert "10 tháng chưa đánh giá" in result["message"]
+    assert "chưa đánh giá" not in rules.year_end(year(tot=12))["message"]
+    assert rules.year_end({})["counts"]["chua_danh_gia"] == 12
+
+
+@pytest.mark.parametrize("monthly", [{0: "tot"}, {13: "tot"}, {1: "xuat_sac"}])
+def test_year_end_rejects_bad_input(monthly):
+    with pytest.raises(ValueError):
+        rules.year_end(monthly)
+
+
+# ------------------------------------------------------------------------------- calendar
+
+
+def test_monthly_deadlines():
+    assert rules.self_assessment_deadline(11, 2026) == date(2026, 11, 25)
+    assert rules.compilation_deadline(2, 2027) == date(2027, 2, 28)
+    assert rules.compilation_deadline(2, 2028) == date(2028, 2, 28)
+
+
+def test_report_calendar():
+    calendar = rules.report_calendar(2026)
+    assert [(r["report"], r["label"], r["period"], r["due"]) for r in calendar] == [
+        ("quy_1", "Báo cáo quý I", (1, 3), date(2026, 4, 10)),
+        ("sau_thang", "Báo cáo 6 tháng", (1, 6), date(2026, 7, 10)),
+        ("quy_3", "Báo cáo quý III", (7, 9), date(2026, 10, 10)),
+        ("nam", "Báo cáo năm", (1, 12), date(2026, 12, 15)),
+    ]
+    for r in calendar:
+        assert unicodedata.is_normalized("NFC", r["label"])
