@@ -9,7 +9,7 @@ THREADS ?= 8
 
 PY := $(VENV)/bin/python
 
-.PHONY: run test system-deps test-system-deps templates perf clean
+.PHONY: run test system-deps test-system-deps templates bench clean
 
 run: system-deps $(VENV)/.run-deps
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --threads $(THREADS) --timeout 300 \
@@ -41,8 +41,8 @@ templates: $(VENV)/.run-deps
 	$(PY) -m templates_docx.build
 
 # Time from JSON to PDF for the example Phiếu 01: median of 20 (README, "Hiệu năng").
-perf: system-deps $(VENV)/.run-deps
-	$(PY) -m scripts.perf --runs 20
+bench: system-deps $(VENV)/.run-deps
+	$(PY) -m bench.json_to_pdf --runs 20
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import swagger_ui_bundle
 from flask import Flask, current_app, send_from_directory
+from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
 from api import Api
@@ -77,6 +78,7 @@ def create_app(test_config=None):
 
 
 @click.command("render")
+@with_appcontext
 @click.argument("source", type=click.File("rb"))
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 @click.option("--form", "form_slug", type=click.Choice(list(FORMS)),

@@ -14,6 +14,12 @@ class Parser(FlaskParser):
             abort(415)
         return super().load_json(req, schema)
 
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:  # nested deeper than the parser goes
+            self._handle_invalid_json_error(error, req)
+
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(400, exc=error, message="Nội dung gửi lên không phải JSON hợp lệ.",
               messages={"json": {"_schema": ["Nội dung gửi lên không phải JSON hợp lệ "

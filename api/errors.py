@@ -5,6 +5,7 @@
 """
 
 from schemas.common import BaseSchema
+from schemas.fields import quoted
 
 UNKNOWN_FIELD = BaseSchema.error_messages["unknown"]
 MESSAGES = {
@@ -24,11 +25,12 @@ def flatten(errors, prefix=""):
     error belongs to its parent's path; an unknown field's message names the field."""
     flat = {}
     for key, value in errors.items():
-        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        name = quoted(str(key), limit=100)
+        path = prefix if key == "_schema" else f"{prefix}.{name}" if prefix else name
         if isinstance(value, dict):
             flat.update(flatten(value, path))
         else:
-            messages = [f"«{key}»: {m}" if m == UNKNOWN_FIELD else m for m in value]
+            messages = [f"«{quoted(str(key))}»: {m}" if m == UNKNOWN_FIELD else m for m in value]
             flat.setdefault(path or "_schema", []).extend(messages)
     return flat
 

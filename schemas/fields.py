@@ -43,15 +43,32 @@ def _options(label, required, description, kwargs):
     return {"required": required, "allow_none": not required, "metadata": metadata, **kwargs}
 
 
+# Line and paragraph separators count as newlines; bidirectional overrides can make a printed
+# name read other than it is typed, so they are refused like control characters.
+LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(char):
+    return (unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff"
+            or char in BIDI_CONTROLS)
+
+
 def _forbidden_char(text, multiline):
     for char in text:
         if char == "\t" or (multiline and char == "\n"):
             continue
         if char == "\n":
             return "newline", {}
-        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
+        if _is_control(char):
             return "control", {"code": ord(char)}
     return None
+
+
+def quoted(text, limit=60):
+    """User input repeated in a message: NFC, cut short, unprintable characters replaced."""
+    text = "".join("\ufffd" if _is_control(c) else c for c in text[:limit])
+    return unicodedata.normalize("NFC", text)
 
 
 class Text(fields.String):
@@ -71,11 +88,11 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-        text = text.strip()
-        forbidden = _forbidden_char(text, self.multiline)
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(LINE_BREAKS))
+        forbidden = _forbidden_char(text.strip(" \n"), self.multiline)
         if forbidden:
             raise self.make_error(forbidden[0], **forbidden[1])
+        text = text.strip()
         if len(text) > self.max_length:
             raise self.make_error("too_long", max=self.max_length, length=len(text))
         if not text:
@@ -115,7 +132,7 @@ class Choice(fields.String):
             return None
         slug = self.lookup.get(fold(text))
         if slug is None:
-            raise self.make_error("invalid_choice", value=text[:60],
+            raise self.make_error("invalid_choice", value=quoted(text),
                                   choices=", ".join(self.choices.values()))
         return slug
 
@@ -147,9 +164,17 @@ class Nested(fields.Nested):
         super().__init__(schema, **_options(label, required, None, kwargs))
         self.error_messages = _labelled(label, "object")
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):  # else the message would be the schema's, unlabelled
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 class List(fields.List):
+    """A list of `inner`, none of them null."""
+
     def __init__(self, inner, label, *, max_items, **kwargs):
+        inner.allow_none = False
         super().__init__(inner, validate=validate.Length(max=max_items),
                          **_options(label, False, None, kwargs))
         self.error_messages = _labelled(label, "list")

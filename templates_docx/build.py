@@ -246,11 +246,14 @@ def _table(doc, widths_mm, *, borders):
     return table
 
 
-def _add_row(table, widths_mm, *, header=False):
+def _add_row(table, widths_mm, *, header=False, min_height_mm=None):
     row = table.add_row()
     tr_pr = row._tr.get_or_add_trPr()
     # A row never splits across pages (Word and LibreOffice still split one taller than a page).
     tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    if min_height_mm:
+        tr_pr.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{Mm(min_height_mm).twips}" '
+                               'w:hRule="atLeast"/>'))
     if header:
         tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     for cell, width in zip(row.cells, widths_mm):
@@ -367,7 +370,7 @@ def build_phieu_01():
             section_row(*GROUP_II)
         section_row(number, title, 5 if key == "tasks" else None)
         _tag_row(table, widths, f"{{%tr for item in sections.{key} %}}")
-        row = _add_row(table, widths)
+        row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM)
         cells = ["{{ loop.index }}.", "{{ item.content }}"]
         for who in ("self", "authority"):
             cells += [f"{{{{ item.{who}.{field} }}}}"
@@ -410,7 +413,7 @@ def build_tong_hop():
     head1.cells[7].merge(head1.cells[9])
 
     _tag_row(table, widths, "{%tr for row in rows %}")
-    row = _add_row(table, widths)
+    row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM)
     fields = ("full_name", "result", "shortcomings", "cause", "remedy_result", "identification")
     _cell_text(row.cells[0], ["{{ loop.index }}"], "TableHead")
     for col, field in enumerate(fields, start=1):

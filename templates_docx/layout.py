@@ -28,6 +28,9 @@ SIZE_TABLE = 11
 SIZE_FOOTNOTE = 10
 SIZE_PAGE_NUMBER = 13
 
+# Least height of a table's item row: room to write by hand in an empty one.
+ITEM_ROW_MIN_HEIGHT_MM = 8
+
 # Space given to a hand signature between the signature title and the signer's name.
 SIGNATURE_BLANK_LINES = 4
 

@@ -1,0 +1,97 @@
+"""The committed Word templates: built by templates_docx/build.py, lean, in the official layout."""
+
+import re
+import zipfile
+from io import BytesIO
+
+import pytest
+from docx.shared import Mm
+
+from templates_docx import build, layout, wording
+
+BUILT = build.build_all()
+
+
+def part(name, path):
+    with zipfile.ZipFile(BytesIO(BUILT[name])) as package:
+        return package.read(path).decode("utf-8")
+
+
+def parts(name):
+    with zipfile.ZipFile(BytesIO(BUILT[name])) as package:
+        return {info.filename: info.file_size for info in package.infolist()}
+
+
+@pytest.mark.parametrize("name", build.TEMPLATES)
+def test_committed_template_is_what_the_code_builds(name):
+    committed = (build.HERE / name).read_bytes()
+    assert committed == BUILT[name], f"run `make templates` and commit templates_docx/{name}"
+    assert build.build_all()[name] == BUILT[name]  # reproducible, byte for byte
+
+
+@pytest.mark.parametrize("name", build.TEMPLATES)
+def test_template_is_lean(name):
+    sizes = parts(name)
+    assert not [p for p in sizes if re.search(r"theme|stylesWithEffects|webSettings|fontTable|"
+                                              r"numbering|customXml|thumbnail", p)]
+    assert sizes["word/styles.xml"] < 5000
+    assert sum(sizes.values()) < 60000
+
+
+@pytest.mark.parametrize("name", build.TEMPLATES)
+def test_only_times_new_roman(name):
+    styles = part(name, "word/styles.xml")
+    fonts = set(re.findall(r'<w:rFonts w:ascii="([^"]+)" w:hAnsi="\1" w:eastAsia="\1" w:cs="\1"/>',
+                           styles))
+    assert styles.count("<w:rFonts ") == 1
+    assert fonts == {"Times New Roman"}
+    assert "Theme" not in styles
+    document = part(name, "word/document.xml")
+    assert "w:rFonts" not in document  # nothing overrides the default
+
+
+@pytest.mark.parametrize("name", build.TEMPLATES)
+def test_a4_landscape_with_the_decree_margins(name):
+    document = part(name, "word/document.xml")
+    size = re.search(r"<w:pgSz ([^>]+)/>", document).group(1)
+    assert f'w:w="{Mm(297).twips}"' in size or 'w:w="16838"' in size
+    assert 'w:orient="landscape"' in size
+    margins = re.search(r"<w:pgMar ([^>]+)/>", document).group(1)
+    for side, mm in (("top", layout.MARGIN_TOP_MM), ("bottom", layout.MARGIN_BOTTOM_MM),
+                     ("left", layout.MARGIN_LEFT_MM), ("right", layout.MARGIN_RIGHT_MM)):
+        assert f'w:{side}="{Mm(mm).twips}"' in margins
+    assert 20 <= layout.MARGIN_TOP_MM <= 25 and 30 <= layout.MARGIN_LEFT_MM <= 35
+    assert 15 <= layout.MARGIN_RIGHT_MM <= 20 and 20 <= layout.MARGIN_BOTTOM_MM <= 25
+
+
+@pytest.mark.parametrize("name", build.TEMPLATES)
+def test_page_numbers_from_page_two(name):
+    document = part(name, "word/document.xml")
+    assert "<w:titlePg/>" in document
+    headers = [p for p in parts(name) if p.startswith("word/header")]
+    texts = [part(name, p) for p in headers]
+    assert sum("PAGE" in t for t in texts) == 1  # the default header; the first page's is empty
+    assert len(headers) == 2
+
+
+@pytest.mark.parametrize("name, columns", [("phieu_01.docx", 11), ("tong_hop.docx", 10)])
+def test_table_head_repeats_and_rows_do_not_split(name, columns):
+    document = part(name, "word/document.xml")
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", document, flags=re.S)
+    main = max(tables, key=len)
+    assert main.count("<w:gridCol ") == columns
+    rows = re.findall(r"<w:tr>.*?</w:tr>", main, flags=re.S)
+    assert all("<w:cantSplit/>" in row for row in rows)
+    assert [("<w:tblHeader/>" in row) for row in rows[:3]] == [True, True, False]
+    assert 'w:val="single"' in main
+
+
+def test_phieu_01_footnotes_are_numbered_two_to_seven_with_the_guidance_text():
+    document = part("phieu_01.docx", "word/document.xml")
+    assert '<w:numStart w:val="2"/>' in document
+    assert document.count("<w:footnoteReference ") == 6
+    footnotes = part("phieu_01.docx", "word/footnotes.xml")
+    for paragraphs in wording.FOOTNOTES.values():
+        for text in paragraphs:
+            assert text in footnotes
+    assert "Chi thị" not in footnotes and "Nếu rõ" not in footnotes
