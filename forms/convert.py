@@ -2,9 +2,9 @@
 `Converter.status`, so a warm worker pool can replace the inside without touching the callers.
 
 This version starts `soffice --headless --convert-to` per document. At most `slots` run at once,
-each with a user profile directory of its own (LibreOffice refuses to share one between two
-processes); a profile is kept for the next conversion on that slot, since creating one costs
-about a second. A conversion past its time limit has its whole process group killed and its
+each with a user profile directory of its own (a second soffice on a profile in use hands its
+work to the first and exits); a profile is kept for the next conversion on that slot, since
+creating one costs about a second. A conversion past its time limit has its whole process group killed and its
 profile thrown away.
 """
 
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,11 @@ class ConversionTimeout(ConversionError):
 class Converter:
     def __init__(self, *, binary="soffice", work_dir, slots=2, timeout=60, queue_timeout=30):
         self.binary = binary
-        self.work_dir = Path(work_dir)
+        # A directory of this converter's own: two services (or test runs) given the same
+        # work_dir must never share a LibreOffice profile. Removed when the converter goes.
+        Path(work_dir).mkdir(parents=True, exist_ok=True)
+        self.home = Path(tempfile.mkdtemp(prefix="converter-", dir=work_dir))
+        weakref.finalize(self, shutil.rmtree, self.home, ignore_errors=True)
         self.timeout = timeout
         self.queue_timeout = queue_timeout
         self.slots = slots
@@ -101,14 +106,14 @@ class Converter:
             self._free.put(slot)
 
     def _profile(self, slot):
-        return self.work_dir / "profiles" / f"slot-{slot}"
+        return self.home / "profiles" / f"slot-{slot}"
 
     def _count(self, key):
         with self._lock:
             self._counts[key] += 1
 
     def _convert_in_slot(self, executable, slot, docx, pdfa):
-        jobs = self.work_dir / "jobs"
+        jobs = self.home / "jobs"
         jobs.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=jobs) as job:
             source = Path(job) / "phieu.docx"

@@ -89,9 +89,9 @@ def _settings_xml():
         f"<w:settings {nsdecls('w')}>"
         '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
-        f'<w:themeFontLang w:val="{L.LANGUAGE}"/>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" '
         'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+        f'<w:themeFontLang w:val="{L.LANGUAGE}"/>'  # the schema's order matters to Word
         "</w:settings>"
     )
 

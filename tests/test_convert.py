@@ -55,8 +55,8 @@ def test_a_conversion_past_its_limit_is_killed_and_the_next_one_works(tmp_path):
     with pytest.raises(ConversionTimeout) as caught:
         converter.convert(docx)
     assert "quá" in caught.value.message
-    assert soffice_processes(str(tmp_path / "engine")) == []  # no stray or zombie soffice
-    assert list((tmp_path / "engine" / "jobs").iterdir()) == []  # no temporary file left
+    assert soffice_processes(str(converter.home)) == []  # no stray or zombie soffice
+    assert list((converter.home / "jobs").iterdir()) == []  # no temporary file left
     assert converter.status()["timeouts"] == 1
 
     converter.timeout = 120
@@ -89,3 +89,11 @@ def test_a_full_queue_answers_busy_at_once(tmp_path):
     first.join(timeout=120)
     assert converter.status() | {"soffice": None} == {
         "soffice": None, "slots": 1, "busy": 0, "conversions": 1, "failures": 0, "timeouts": 0}
+
+
+def test_two_converters_on_one_work_dir_keep_apart(tmp_path):
+    first, second = (Converter(work_dir=tmp_path) for _ in range(2))
+    assert first.home != second.home and first.home.parent == second.home.parent == tmp_path
+    home = second.home
+    del second
+    assert not home.exists()  # removed with its converter
