@@ -1,31 +1,52 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages the service needs: LibreOffice Writer (headless), the
-# Liberation fonts (metric-compatible stand-ins for Times New Roman) and Python's venv.
-# With --test, also poppler-utils (pdftoppm, to look at the PDFs as pictures).
-# Needs root or sudo; installs only what is missing, so a second run is quick.
+# Installs the Debian/Ubuntu packages the service needs: LibreOffice Writer (headless) with its
+# Python bridge (python3-uno, for the conversion workers), the Liberation fonts (metric-compatible
+# stand-ins for Times New Roman) and Python's venv. With --test, also poppler-utils (pdftoppm, to
+# look at PDFs as pictures). Needs root or sudo; installs only what is missing.
+#
+# On Debian 12 (bookworm) LibreOffice comes from bookworm-backports: its 25.2 converts our forms
+# faster than bookworm's own 7.4 (docs/BENCHMARKS.md). Elsewhere the release's own is used.
 set -euo pipefail
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+version_of() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
+
+. /etc/os-release
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+
+apt_target=()
+min_office="0"
+if [[ "${ID:-}" == debian && "${VERSION_CODENAME:-}" == bookworm ]]; then
+  apt_target=(-t bookworm-backports)
+  min_office="4:25"
+  list=/etc/apt/sources.list.d/bookworm-backports.list
+  if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "deb http://deb.debian.org/debian bookworm-backports main" | $sudo tee "$list" >/dev/null
+  fi
+fi
 
 missing=()
 for package in fonts-liberation fonts-liberation2 python3-venv; do
   installed "$package" || missing+=("$package")
 done
 [[ "${1:-}" == "--test" ]] && { installed poppler-utils || missing+=(poppler-utils); }
-need_writer=true
-if installed libreoffice-writer-nogui || installed libreoffice-writer; then need_writer=false; fi
-$need_writer || ((${#missing[@]})) || exit 0
 
-sudo=""
-[[ $(id -u) -eq 0 ]] || sudo="sudo"
-$sudo apt-get update -qq
-if $need_writer; then
-  # The -nogui build leaves out the desktop toolkits; older releases only have the full one.
-  if apt-cache show libreoffice-writer-nogui >/dev/null 2>&1; then
-    missing+=(libreoffice-writer-nogui)
-  else
-    missing+=(libreoffice-writer)
-  fi
+office=()
+writer=libreoffice-writer-nogui
+installed libreoffice-writer && ! installed "$writer" && writer=libreoffice-writer
+if ! installed "$writer" || ! installed python3-uno \
+   || ! dpkg --compare-versions "$(version_of "$writer")" ge "$min_office"; then
+  office=(libreoffice-writer-nogui python3-uno)
 fi
-echo "Cài các gói hệ thống còn thiếu: ${missing[*]}"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+((${#missing[@]} + ${#office[@]})) || exit 0
+
+$sudo apt-get update -qq
+if ((${#office[@]})) && ! apt-cache show libreoffice-writer-nogui >/dev/null 2>&1; then
+  office=(libreoffice-writer python3-uno)  # releases without the -nogui build
+fi
+echo "Cài các gói hệ thống còn thiếu: ${missing[*]} ${office[*]}"
+export DEBIAN_FRONTEND=noninteractive
+((${#missing[@]})) && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+((${#office[@]})) && $sudo apt-get install -y -qq --no-install-recommends "${apt_target[@]}" "${office[@]}"
+exit 0

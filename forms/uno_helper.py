@@ -1,0 +1,152 @@
+"""One LibreOffice worker's helper: `python3 forms/uno_helper.py --profile DIR [--soffice PATH]`.
+
+It runs under the Python that has LibreOffice's `uno` module (Debian's python3-uno), so the
+service's own Python needs none. It starts one soffice.bin with its own user profile, connects to
+it over a private pipe through the UNO bridge, and converts DOCX to PDF for the service that
+started it, in memory (no file is written):
+
+    service → helper, on stdin:  one JSON line {"size": n, "filter_data": {...}}, then n bytes
+    helper → service, on stdout: one JSON line {"ok": true, "size": n}, then n bytes of PDF,
+                                 or {"ok": false, "kind": "failed" | "crashed", "error": "…"}
+
+After starting it writes {"ready": true, "soffice_pid": pid}. When soffice dies it answers
+"crashed" and exits, so that the service starts a new worker. It stops with stdin's end.
+This file imports nothing from the service: it is a program of its own.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import uno
+import unohelper
+from com.sun.star.beans import PropertyValue
+from com.sun.star.io import XOutputStream
+
+OFFICE_START_TIMEOUT = 60  # a first start creates the profile: a few seconds
+DOCX_FILTER = "MS Word 2007 XML"
+MACROS_NEVER = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
+NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
+
+
+class BytesOutput(unohelper.Base, XOutputStream):
+    def __init__(self):
+        self.chunks = []
+
+    def writeBytes(self, data):
+        self.chunks.append(data.value)
+
+    def flush(self):
+        pass
+
+    def closeOutput(self):
+        pass
+
+
+def properties(**values):
+    return tuple(PropertyValue(Name=name, Value=value) for name, value in values.items())
+
+
+RESTART_REQUESTED = 81  # soffice.bin's exit code after creating a new profile
+
+
+def start_office(soffice, profile):
+    pipe = f"phieu-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    command = [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+               "--nolockcheck", f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
+               f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + OFFICE_START_TIMEOUT
+    process = None
+    while True:
+        if process is None or process.poll() == RESTART_REQUESTED:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception:  # NoConnectException until soffice listens
+            code = process.poll()
+            if (code is not None and code != RESTART_REQUESTED) or time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit(f"soffice did not start (exit code {code})")
+            time.sleep(0.05)
+    desktop = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.frame.Desktop", context)
+    return process, context, desktop
+
+
+def filter_data(options):
+    values = tuple(PropertyValue(Name=name, Value=value) for name, value in options.items())
+    return uno.Any("[]com.sun.star.beans.PropertyValue", values)
+
+
+def convert(context, desktop, docx, options):
+    source = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.io.SequenceInputStream", context)
+    source.initialize((uno.ByteSequence(docx),))
+    document = desktop.loadComponentFromURL("private:stream", "_blank", 0, properties(
+        InputStream=source, FilterName=DOCX_FILTER, Hidden=True, ReadOnly=True,
+        MacroExecutionMode=MACROS_NEVER, UpdateDocMode=NO_UPDATE))
+    if document is None:
+        raise ValueError("LibreOffice could not read the document")
+    try:
+        output = BytesOutput()
+        args = properties(FilterName="writer_pdf_Export", OutputStream=output)
+        args += (PropertyValue(Name="FilterData", Value=filter_data(options)),)
+        uno.invoke(document, "storeToURL", ("private:stream", args))
+        return b"".join(output.chunks)
+    finally:
+        document.close(True)
+
+
+def answer(out, header, payload=b""):
+    out.write(json.dumps(header).encode() + b"\n" + payload)
+    out.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", required=True)
+    parser.add_argument("--soffice", default="/usr/lib/libreoffice/program/soffice.bin")
+    args = parser.parse_args()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but the protocol goes to the service
+
+    process, context, desktop = start_office(args.soffice, args.profile)
+    answer(stdout, {"ready": True, "soffice_pid": process.pid})
+    try:
+        for line in stdin:
+            request = json.loads(line)
+            docx = stdin.read(request["size"])
+            try:
+                pdf = convert(context, desktop, docx, request["filter_data"])
+            except Exception as error:
+                crashed = process.poll() is not None or "DisposedException" in type(error).__name__
+                answer(stdout, {"ok": False, "kind": "crashed" if crashed else "failed",
+                                "error": f"{type(error).__name__}: {error}"[:500]})
+                if crashed:
+                    return
+                continue
+            answer(stdout, {"ok": True, "size": len(pdf)}, pdf)
+    finally:
+        if process.poll() is None:
+            try:
+                desktop.terminate()
+            except Exception:
+                pass
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+if __name__ == "__main__":
+    main()
