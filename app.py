@@ -26,10 +26,15 @@ from forms.documents import FORMS, MIMETYPES, make_document
 DEFAULTS = {
     "PLACE_NAME": "Nam Từ Liêm",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-    "SOFFICE": "soffice",
-    "CONVERT_SLOTS": os.cpu_count() or 2,
-    "CONVERT_TIMEOUT": 60,
+    "SOFFICE": "/usr/lib/libreoffice/program/soffice.bin",
+    "CONVERT_PYTHON": "/usr/bin/python3",  # the Python that has LibreOffice's `uno` module
+    "CONVERT_WORKERS": os.cpu_count() or 2,
+    "CONVERT_WARM_START": True,
+    "CONVERT_QUEUE_SIZE": 100,
     "CONVERT_QUEUE_TIMEOUT": 30,
+    "CONVERT_TIMEOUT": 60,
+    "CONVERT_MAX_CONVERSIONS": 1000,
+    "CONVERT_MAX_MEMORY_MB": 600,
     "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
     "API_TITLE": "Phiếu đánh giá, nhận diện theo Chỉ thị 24-CT/TU",
     "API_VERSION": "1",
@@ -54,10 +59,15 @@ def create_app(test_config=None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the schema's order: errors follow the form
 
-    app.extensions["converter"] = Converter(
-        binary=app.config["SOFFICE"], work_dir=app.config["WORK_DIR"],
-        slots=app.config["CONVERT_SLOTS"], timeout=app.config["CONVERT_TIMEOUT"],
-        queue_timeout=app.config["CONVERT_QUEUE_TIMEOUT"])
+    config = app.config
+    converter = app.extensions["converter"] = Converter(
+        python=config["CONVERT_PYTHON"], soffice=config["SOFFICE"], work_dir=config["WORK_DIR"],
+        workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],
+        queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
+        max_conversions=config["CONVERT_MAX_CONVERSIONS"],
+        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"])
+    if config["CONVERT_WARM_START"]:
+        converter.start()
 
     api = Api(app)
     api.register_blueprint(health_bp)

@@ -14,12 +14,14 @@ def healthz():
 
 
 @bp.route("/readyz")
-@bp.doc(summary="Sẵn sàng tạo PDF (LibreOffice)",
-        responses={503: {"description": "Chưa sẵn sàng: LibreOffice chưa cài"}})
+@bp.doc(summary="Sẵn sàng tạo PDF: từng tiến trình LibreOffice, hàng đợi, số lần khởi động lại",
+        responses={503: {"description": "Chưa sẵn sàng: LibreOffice đang khởi động hoặc chưa cài"}})
 def readyz():
-    converter = current_app.extensions["converter"].status()
-    ready = converter["soffice"] is not None
-    body = {"status": "ready" if ready else "unavailable", "converter": converter}
-    if not ready:
-        body["message"] = "Chưa tìm thấy LibreOffice (soffice) trên máy chủ."
-    return body, 200 if ready else 503, {} if ready else {"Retry-After": "300"}
+    converter = current_app.extensions["converter"]
+    converter.start()  # a lazily started engine warms up when first asked
+    status = converter.status()
+    body = {"status": "ready" if status["ready"] else "unavailable", "converter": status}
+    if status["ready"]:
+        return body
+    body["message"] = status["missing"] or "LibreOffice đang khởi động; hãy thử lại sau ít giây."
+    return body, 503, {"Retry-After": "300" if status["missing"] else "2"}

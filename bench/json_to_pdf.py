@@ -1,18 +1,28 @@
-"""Time from JSON to PDF for examples/phieu-01.json: `make bench` (python -m bench.json_to_pdf).
+"""The conversion benchmark: `make bench` (python -m bench.json_to_pdf). Figures go to
+docs/BENCHMARKS.md.
 
-Runs the whole request through the Flask app (validation, context, docxtpl, LibreOffice) `--runs`
-times, one at a time, after one warm-up run that creates the LibreOffice profile; then times each
-stage alone. Prints medians in milliseconds.
+In one run, for examples/phieu-01.json:
+1. the old path: a new `soffice --headless --convert-to pdf` process per form;
+2. the service's path, JSON → PDF through the Flask app with the warm engine, one request at a
+   time, and each stage alone (validation, docxtpl rendering, conversion);
+3. throughput: `--clients` threads posting forms with distinct names through the app at once;
+4. memory: resident size of the service and of each LibreOffice worker afterwards.
+Medians in milliseconds. Nothing here asserts a time; it prints what it measured.
 """
 
 import argparse
+import copy
 import json
+import os
 import statistics
+import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from app import create_app
+from forms.convert import export_options
 from forms.documents import FORMS
 from forms.render import render_docx
 from schemas.phieu_01 import Phieu01Schema
@@ -20,7 +30,9 @@ from schemas.phieu_01 import Phieu01Schema
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "phieu-01.json"
 
 
-def timed(function, runs):
+def timed(function, runs, warmup=2):
+    for _ in range(warmup):
+        function()
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -29,39 +41,122 @@ def timed(function, runs):
     return samples
 
 
+def median(samples):
+    return statistics.median(samples)
+
+
+def soffice_per_form(docx, runs, work):
+    """The old path: one soffice process per form (its profile kept between runs)."""
+    source = Path(work) / "phieu.docx"
+    source.write_bytes(docx)
+    profile = Path(work, "old-profile").as_uri()
+    filter_options = "pdf:writer_pdf_Export:" + json.dumps(
+        {name: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()}
+         for name, v in export_options().items()})
+
+    def run():
+        subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                        "--convert-to", filter_options, "--outdir", work, str(source)],
+                       check=True, capture_output=True)
+    return timed(run, runs, warmup=1)
+
+
+def rss_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
-    runs = parser.parse_args().runs
+    parser.add_argument("--old-runs", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
 
     body = json.loads(EXAMPLE.read_text("utf-8"))
-    with tempfile.TemporaryDirectory() as work_dir:
-        app = create_app({"WORK_DIR": work_dir, "CONVERT_SLOTS": 1})
-        client = app.test_client()
+    form = FORMS["phieu-01"]
+    with tempfile.TemporaryDirectory() as work:
+        app = create_app({"WORK_DIR": work})
         converter = app.extensions["converter"]
+        while not converter.status()["ready"] or any(
+                w["state"] != "idle" for w in converter.status()["workers"]):
+            time.sleep(0.05)
+        client = app.test_client()
+
+        data = Phieu01Schema().load(body)
+        context, meta = form.context(data, app.config), form.metadata(data)
+        docx = render_docx(form.TEMPLATE, context, meta)
+
+        old = soffice_per_form(docx, args.old_runs, work)
 
         def request():
             response = client.post("/api/v1/phieu-01", json=body)
             assert response.status_code == 200, response.get_data(as_text=True)
 
-        request()  # warm-up: LibreOffice creates its user profile once
-        total = timed(request, runs)
-
-        form = FORMS["phieu-01"]
-        data = Phieu01Schema().load(body)
-        context, meta = form.context(data, app.config), form.metadata(data)
-        docx = render_docx(form.TEMPLATE, context, meta)
+        total = timed(request, args.runs)
         stages = {
-            "validate (marshmallow)": timed(lambda: Phieu01Schema().load(body), runs),
-            "render (docxtpl)": timed(lambda: render_docx(form.TEMPLATE, context, meta), runs),
-            "convert (soffice per form)": timed(lambda: converter.convert(docx), runs),
+            "validate (marshmallow)": timed(lambda: Phieu01Schema().load(body), args.runs),
+            "render (docxtpl)": timed(lambda: render_docx(form.TEMPLATE, context, meta), args.runs),
+            "convert (warm worker)": timed(lambda: converter.convert(docx), args.runs),
         }
 
-    print(f"Phiếu 01, JSON → PDF, {runs} runs, one at a time (ms):")
-    print(f"  total, through the API: median {statistics.median(total):.0f}, "
-          f"min {min(total):.0f}, max {max(total):.0f}")
+        latencies, failures = [], []
+        counter = iter(range(args.requests))
+        lock = threading.Lock()
+
+        def client_loop():
+            own = app.test_client()
+            while True:
+                with lock:
+                    number = next(counter, None)
+                if number is None:
+                    return
+                payload = copy.deepcopy(body)
+                payload["person"]["full_name"] = f"Người thứ {number}"
+                started = time.perf_counter()
+                response = own.post("/api/v1/phieu-01", json=payload)
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    (latencies if response.status_code == 200 else failures).append(elapsed)
+
+        threads = [threading.Thread(target=client_loop) for _ in range(args.clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+
+        status = converter.status()
+        helpers = [w.process.pid for w in converter.workers if w.process]
+        offices = [w["soffice_pid"] for w in status["workers"] if w["soffice_pid"]]
+        memory = {"service": rss_mb(os.getpid()),
+                  "helpers": sum(rss_mb(pid) for pid in helpers),
+                  "soffice": [rss_mb(pid) for pid in offices]}
+        converter.close()
+
+    new = median(total)
+    print(f"Phiếu 01 (examples/phieu-01.json), JSON → PDF, {os.cpu_count()} cores")
+    print(f"  old path, new soffice per form (conversion only, {args.old_runs} runs): "
+          f"median {median(old):.0f} ms")
+    print(f"  service, warm engine, one request at a time ({args.runs} runs): "
+          f"median {new:.0f} ms, min {min(total):.0f}, max {max(total):.0f}")
     for name, samples in stages.items():
-        print(f"  {name}: median {statistics.median(samples):.1f}")
+        print(f"    {name}: median {median(samples):.1f} ms")
+    print(f"  old / new: {median(old) / new:.1f}×")
+    quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else [0] * 19
+    print(f"  throughput, {args.clients} concurrent clients, {args.requests} requests: "
+          f"{len(latencies) / wall:.1f} PDFs/s; latency p50 {quantiles[9]:.0f} ms, "
+          f"p95 {quantiles[18]:.0f} ms; {len(failures)} failed")
+    print(f"  memory (RSS, MiB): service {memory['service']:.0f}, helpers {memory['helpers']:.0f}, "
+          f"soffice workers {' + '.join(f'{m:.0f}' for m in memory['soffice'])}; total "
+          f"{memory['service'] + memory['helpers'] + sum(memory['soffice']):.0f}")
 
 
 if __name__ == "__main__":

@@ -1,46 +1,46 @@
-"""DOCX → PDF with LibreOffice. The rest of the service sees only `Converter.convert` and
-`Converter.status`, so a warm worker pool can replace the inside without touching the callers.
+"""DOCX → PDF with warm LibreOffice workers. The rest of the service sees `Converter.convert`,
+`Converter.status`, `start` and `close`.
 
-This version starts `soffice --headless --convert-to` per document. At most `slots` run at once,
-each with a user profile directory of its own (a second soffice on a profile in use hands its
-work to the first and exits); a profile is kept for the next conversion on that slot, since
-creating one costs about a second. A conversion past its time limit has its whole process group killed and its
-profile thrown away.
+N long-lived workers (forms/office_worker.py), each one soffice with its own profile, take
+requests from a bounded queue:
+- more than `queue_size` requests waiting: 503 at once (ConverterBusy);
+- waiting past `queue_timeout`: 503 (QueueTimeout), without touching running conversions;
+- converting past `timeout`: that worker is killed and restarted, the request gets 503;
+- a worker that crashes (soffice killed from outside) is replaced, and the request it was
+  serving is retried once on another worker, since it had produced nothing;
+- a worker is renewed after `max_conversions`, or when its soffice grows past `max_memory_mb`,
+  once its current request has its PDF.
 """
 
-import json
 import logging
 import os
 import queue
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
+import time
 import weakref
 from pathlib import Path
 
+from forms.office_worker import OfficeWorker, WorkerCrashed, WorkerRefused, WorkerTimeout
+
 log = logging.getLogger(__name__)
 
-# Every PDF export option, in one place. LibreOffice embeds the fonts it uses as subsets;
-# EmbedStandardFonts extends that to the 14 PDF base fonts, so no reader substitutes any.
-PDF_EXPORT_OPTIONS = {
-    "EmbedStandardFonts": {"type": "boolean", "value": "true"},
-    "ExportNotes": {"type": "boolean", "value": "false"},
-    "UseTaggedPDF": {"type": "boolean", "value": "true"},
-}
-PDFA_2B = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+# Every PDF export option (LibreOffice's writer_pdf_Export filter data), in one place.
+# LibreOffice embeds the fonts it uses as subsets; EmbedStandardFonts extends that to the 14
+# PDF base fonts, so no reader substitutes any.
+PDF_EXPORT_OPTIONS = {"EmbedStandardFonts": True, "ExportNotes": False, "UseTaggedPDF": True}
+PDFA_2B = {"SelectPdfVersion": 2}
 
 
-def export_filter(pdfa=False):
-    options = {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {})}
-    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+def export_options(pdfa=False):
+    return {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {})}
 
 
 class ConversionError(Exception):
-    """LibreOffice could not make the PDF; the caller gets 503 and may retry."""
+    """No PDF this time; the caller gets 503 and may retry after `retry_after` seconds."""
 
-    retry_after = 10
+    retry_after = 5
 
     def __init__(self, message):
         super().__init__(message)
@@ -52,6 +52,10 @@ class ConverterMissing(ConversionError):
 
 
 class ConverterBusy(ConversionError):
+    retry_after = 2
+
+
+class QueueTimeout(ConversionError):
     retry_after = 5
 
 
@@ -60,95 +64,200 @@ class ConversionTimeout(ConversionError):
 
 
 class Converter:
-    def __init__(self, *, binary="soffice", work_dir, slots=2, timeout=60, queue_timeout=30):
-        self.binary = binary
-        # A directory of this converter's own: two services (or test runs) given the same
-        # work_dir must never share a LibreOffice profile. Removed when the converter goes.
+    def __init__(self, *, python="/usr/bin/python3",
+                 soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
+                 queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
+                 max_memory_mb=600):
+        self.python, self.soffice = python, soffice
+        self.queue_size, self.queue_timeout, self.timeout = queue_size, queue_timeout, timeout
+        self.max_conversions, self.max_memory_mb = max_conversions, max_memory_mb
         Path(work_dir).mkdir(parents=True, exist_ok=True)
+        # Directories of this converter's own: two services given one work_dir never share a
+        # LibreOffice profile. Removed, and the workers stopped, when the converter goes.
         self.home = Path(tempfile.mkdtemp(prefix="converter-", dir=work_dir))
-        weakref.finalize(self, shutil.rmtree, self.home, ignore_errors=True)
-        self.timeout = timeout
-        self.queue_timeout = queue_timeout
-        self.slots = slots
-        self._free = queue.Queue()
-        for slot in range(slots):
-            self._free.put(slot)
+        self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home)
+                        for i in range(workers)]
+        self._idle = queue.Queue()
         self._lock = threading.Lock()
-        self._counts = {"conversions": 0, "failures": 0, "timeouts": 0}
+        self._waiting = 0
+        self._started = False
+        self._closed = threading.Event()
+        self._counts = {"conversions": 0, "failures": 0, "timeouts": 0, "crashes": 0,
+                        "retries": 0, "busy_refusals": 0, "queue_timeouts": 0}
+        self._finalizer = weakref.finalize(self, _stop, self.workers, self.home, self._closed)
 
-    def executable(self):
-        return shutil.which(self.binary)
+    # ------------------------------------------------------------------ life cycle
 
-    def status(self):
+    def missing(self):
+        """Why no worker can start here, in Vietnamese, or None."""
+        if not os.access(self.soffice, os.X_OK):
+            return f"Máy chủ chưa cài LibreOffice (không thấy {self.soffice})."
+        if not shutil.which(self.python):
+            return f"Máy chủ thiếu {self.python} (Python có mô-đun uno của LibreOffice)."
+        return None
+
+    def start(self):
+        """Starts every worker in the background; requests wait in the queue meanwhile."""
         with self._lock:
-            counts = dict(self._counts)
-        return {
-            "soffice": self.executable(),
-            "slots": self.slots,
-            "busy": self.slots - self._free.qsize(),
-            **counts,
-        }
+            if self._started or self.missing():
+                return
+            self._started = True
+        for worker in self.workers:
+            threading.Thread(target=self._bring_up, args=(worker, None), daemon=True).start()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def close(self):
+        self._finalizer()
+
+    def _bring_up(self, worker, restart_reason):
+        """(Re)starts a worker and puts it in the idle queue; retries while the service runs."""
+        delay = 1
+        while not self._closed.is_set():
+            try:
+                if restart_reason:
+                    worker.restart(restart_reason)
+                else:
+                    worker.start()
+            except WorkerCrashed:
+                restart_reason = None
+                self._closed.wait(delay)
+                delay = min(delay * 2, 30)
+                continue
+            if self._closed.is_set():  # closed while this worker was starting
+                worker.kill()
+                return
+            self._idle.put(worker)
+            return
+
+    def _renew_later(self, worker, reason):
+        worker.state = "restarting"
+        threading.Thread(target=self._bring_up, args=(worker, reason), daemon=True).start()
+
+    def _watch(self):
+        """Notices a worker whose soffice died while idle, and replaces it."""
+        while not self._closed.wait(1):
+            for worker in self.workers:
+                if worker.state == "idle" and not worker.alive():
+                    log.warning("LibreOffice worker %d died while idle", worker.index)
+                    with self._lock:
+                        self._counts["crashes"] += 1
+                    self._take_specific(worker)
+
+    def _take_specific(self, worker):
+        """Removes a dead idle worker from the queue and restarts it."""
+        kept = []
+        found = False
+        while True:
+            try:
+                candidate = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if candidate is worker:
+                found = True
+            else:
+                kept.append(candidate)
+        for candidate in kept:
+            self._idle.put(candidate)
+        if found:
+            self._renew_later(worker, "soffice đã dừng")
+
+    # ------------------------------------------------------------------ conversion
 
     def convert(self, docx, *, pdfa=False):
-        executable = self.executable()
-        if executable is None:
-            raise ConverterMissing(
-                "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF. Hãy tải bản Word "
-                "(?format=docx) hoặc báo quản trị viên cài LibreOffice.")
-        try:
-            slot = self._free.get(timeout=self.queue_timeout)
-        except queue.Empty:
-            raise ConverterBusy(
-                "Máy chủ đang bận chuyển đổi nhiều phiếu; hãy thử lại sau ít giây.") from None
-        try:
-            return self._convert_in_slot(executable, slot, docx, pdfa)
-        finally:
-            self._free.put(slot)
+        reason = self.missing()
+        if reason:
+            raise ConverterMissing(reason + " Chưa tạo được PDF; bản Word (?format=docx) vẫn "
+                                            "dùng được.")
+        self.start()
+        options = export_options(pdfa)
+        for attempt in (1, 2):
+            worker = self._acquire()
+            try:
+                pdf = worker.convert(docx, options, self.timeout)
+            except WorkerCrashed as error:
+                self._count("crashes")
+                self._renew_later(worker, f"soffice dừng giữa chừng ({error})")
+                if attempt == 1:
+                    self._count("retries")
+                    continue
+                raise ConversionError("LibreOffice dừng đột ngột khi chuyển phiếu sang PDF; "
+                                      "hãy thử lại.") from None
+            except WorkerTimeout:
+                self._count("timeouts")
+                log.warning("LibreOffice worker %d passed %s s; killed", worker.index,
+                            self.timeout)
+                self._renew_later(worker, f"quá {self.timeout} giây")
+                raise ConversionTimeout(
+                    f"Chuyển sang PDF quá {self.timeout:g} giây nên đã dừng; hãy thử lại.") from None
+            except WorkerRefused as error:
+                self._count("failures")
+                log.error("LibreOffice could not convert a document: %s", error)
+                self._release(worker)
+                raise ConversionError("LibreOffice không chuyển được phiếu sang PDF.") from None
+            self._count("conversions")
+            self._release(worker)
+            return pdf
 
-    def _profile(self, slot):
-        return self.home / "profiles" / f"slot-{slot}"
+    def _acquire(self):
+        with self._lock:
+            if self._waiting >= self.queue_size:
+                self._counts["busy_refusals"] += 1
+                raise ConverterBusy("Máy chủ đang bận chuyển đổi nhiều phiếu; hãy thử lại sau "
+                                    "ít giây.")
+            self._waiting += 1
+        deadline = time.monotonic() + self.queue_timeout
+        try:
+            while True:
+                try:
+                    worker = self._idle.get(timeout=max(0, deadline - time.monotonic()))
+                except queue.Empty:
+                    self._count("queue_timeouts")
+                    raise QueueTimeout(
+                        f"Đã chờ {self.queue_timeout:g} giây mà chưa đến lượt chuyển sang PDF "
+                        "(máy chủ đang nhiều việc); hãy thử lại sau.") from None
+                if worker.alive():
+                    worker.state = "busy"
+                    return worker
+                self._count("crashes")
+                self._renew_later(worker, "soffice đã dừng")
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _release(self, worker):
+        if worker.conversions >= self.max_conversions:
+            self._renew_later(worker, f"đã chuyển {worker.conversions} phiếu")
+        elif worker.rss_mb() > self.max_memory_mb:
+            self._renew_later(worker, f"bộ nhớ {worker.rss_mb()} MB > {self.max_memory_mb} MB")
+        else:
+            worker.state = "idle"
+            self._idle.put(worker)
 
     def _count(self, key):
         with self._lock:
             self._counts[key] += 1
 
-    def _convert_in_slot(self, executable, slot, docx, pdfa):
-        jobs = self.home / "jobs"
-        jobs.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=jobs) as job:
-            source = Path(job) / "phieu.docx"
-            source.write_bytes(docx)
-            args = [
-                executable, "--headless", "--norestore", "--nologo", "--nodefault",
-                "--nolockcheck", f"-env:UserInstallation={self._profile(slot).as_uri()}",
-                "--convert-to", export_filter(pdfa), "--outdir", job, str(source),
-            ]
-            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                       start_new_session=True)
-            try:
-                _, stderr = process.communicate(timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                self._kill(process)
-                shutil.rmtree(self._profile(slot), ignore_errors=True)
-                self._count("timeouts")
-                log.warning("LibreOffice quá %ss, đã dừng (slot %s)", self.timeout, slot)
-                raise ConversionTimeout(
-                    f"Chuyển sang PDF quá {self.timeout} giây nên đã dừng; hãy thử lại.") from None
-            finally:
-                self._kill(process)  # soffice may leave helpers behind in its group
-            pdf = Path(job) / "phieu.pdf"
-            if process.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-                self._count("failures")
-                log.error("LibreOffice lỗi (mã %s): %s", process.returncode,
-                          stderr.decode(errors="replace")[-500:])
-                raise ConversionError("LibreOffice không chuyển được phiếu sang PDF; hãy thử lại.")
-            self._count("conversions")
-            return pdf.read_bytes()
+    # ------------------------------------------------------------------ reporting
 
-    @staticmethod
-    def _kill(process):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait()
+    def status(self):
+        with self._lock:
+            counts, waiting = dict(self._counts), self._waiting
+        workers = [{"index": w.index, "state": w.state, "soffice_pid": w.soffice_pid,
+                    "conversions": w.total_conversions, "restarts": w.restarts,
+                    "rss_mb": w.rss_mb() if w.soffice_pid else 0,
+                    **({"last_error": w.last_error} if w.last_error else {})}
+                   for w in self.workers]
+        return {
+            "ready": any(w["state"] in ("idle", "busy") for w in workers),
+            "missing": self.missing(),
+            "workers": workers,
+            "queue": {"waiting": waiting, "size": self.queue_size},
+            **counts,
+        }
+
+
+def _stop(workers, home, closed):
+    closed.set()
+    for worker in workers:
+        worker.kill()
+    shutil.rmtree(home, ignore_errors=True)

@@ -15,8 +15,10 @@ This file imports nothing from the service: it is a program of its own.
 """
 
 import argparse
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -52,6 +54,13 @@ def properties(**values):
 
 
 RESTART_REQUESTED = 81  # soffice.bin's exit code after creating a new profile
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """Runs in soffice's child before exec: the kernel kills soffice when this helper dies,
+    however it dies, so no soffice outlives its helper."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def start_office(soffice, profile):
@@ -67,7 +76,8 @@ def start_office(soffice, profile):
     while True:
         if process is None or process.poll() == RESTART_REQUESTED:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       preexec_fn=_die_with_parent)
         try:
             context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
@@ -87,7 +97,7 @@ def filter_data(options):
     return uno.Any("[]com.sun.star.beans.PropertyValue", values)
 
 
-def convert(context, desktop, docx, options):
+def load(context, desktop, docx):
     source = context.ServiceManager.createInstanceWithContext(
         "com.sun.star.io.SequenceInputStream", context)
     source.initialize((uno.ByteSequence(docx),))
@@ -96,14 +106,22 @@ def convert(context, desktop, docx, options):
         MacroExecutionMode=MACROS_NEVER, UpdateDocMode=NO_UPDATE))
     if document is None:
         raise ValueError("LibreOffice could not read the document")
+    return document
+
+
+def export_pdf(document, options):
+    output = BytesOutput()
+    args = properties(FilterName="writer_pdf_Export", OutputStream=output)
+    args += (PropertyValue(Name="FilterData", Value=filter_data(options)),)
+    uno.invoke(document, "storeToURL", ("private:stream", args))
+    return b"".join(output.chunks)
+
+
+def close(document):
     try:
-        output = BytesOutput()
-        args = properties(FilterName="writer_pdf_Export", OutputStream=output)
-        args += (PropertyValue(Name="FilterData", Value=filter_data(options)),)
-        uno.invoke(document, "storeToURL", ("private:stream", args))
-        return b"".join(output.chunks)
-    finally:
         document.close(True)
+    except Exception:  # soffice gone meanwhile: the service is already replacing this worker
+        pass
 
 
 def answer(out, header, payload=b""):
@@ -120,13 +138,15 @@ def main():
     sys.stdout = sys.stderr  # nothing but the protocol goes to the service
 
     process, context, desktop = start_office(args.soffice, args.profile)
-    answer(stdout, {"ready": True, "soffice_pid": process.pid})
     try:
+        answer(stdout, {"ready": True, "soffice_pid": process.pid})
         for line in stdin:
             request = json.loads(line)
             docx = stdin.read(request["size"])
+            document = None
             try:
-                pdf = convert(context, desktop, docx, request["filter_data"])
+                document = load(context, desktop, docx)
+                pdf = export_pdf(document, request["filter_data"])
             except Exception as error:
                 crashed = process.poll() is not None or "DisposedException" in type(error).__name__
                 answer(stdout, {"ok": False, "kind": "crashed" if crashed else "failed",
@@ -134,7 +154,12 @@ def main():
                 if crashed:
                     return
                 continue
-            answer(stdout, {"ok": True, "size": len(pdf)}, pdf)
+            else:
+                # Answer first: closing the document (a few ms) overlaps the service's work.
+                answer(stdout, {"ok": True, "size": len(pdf)}, pdf)
+            finally:
+                if document is not None:
+                    close(document)
     finally:
         if process.poll() is None:
             try:
@@ -142,7 +167,7 @@ def main():
             except Exception:
                 pass
             try:
-                process.wait(timeout=5)
+                process.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

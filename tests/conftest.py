@@ -19,9 +19,17 @@ def work_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("work")
 
 
+def make_app(work_dir, **overrides):
+    """An app for one test; its LibreOffice workers start only if it converts."""
+    return create_app({"TESTING": True, "WORK_DIR": str(work_dir), "CONVERT_WARM_START": False,
+                       **overrides})
+
+
 @pytest.fixture(scope="session")
 def app(work_dir):
-    return create_app({"TESTING": True, "WORK_DIR": str(work_dir)})
+    app = create_app({"TESTING": True, "WORK_DIR": str(work_dir)})
+    yield app
+    app.extensions["converter"].close()
 
 
 @pytest.fixture
