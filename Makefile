@@ -40,7 +40,7 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
 templates: $(VENV)/.run-deps
 	$(PY) -m templates_docx.build
 
-# Time from JSON to PDF for the example Phiếu 01: median of 20 (README, "Hiệu năng").
+# The conversion benchmark: old path, warm engine, throughput, memory (docs/BENCHMARKS.md).
 bench: system-deps $(VENV)/.run-deps
 	$(PY) -m bench.json_to_pdf --runs 20
 

@@ -5,6 +5,7 @@ PHIEU_PLACE_NAME="Nam Từ Liêm", PHIEU_CONVERT_TIMEOUT=60; tests pass override
 """
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -36,6 +37,7 @@ DEFAULTS = {
     "CONVERT_MAX_CONVERSIONS": 1000,
     "CONVERT_MAX_MEMORY_MB": 600,
     "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
+    "LOG_LEVEL": "INFO",
     "API_TITLE": "Phiếu đánh giá, nhận diện theo Chỉ thị 24-CT/TU",
     "API_VERSION": "1",
     "OPENAPI_VERSION": "3.0.3",
@@ -57,6 +59,10 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
+    # The engine logs each worker's start, restart and timeout; this gives them a place to go
+    # when the server (gunicorn, flask run) has not configured logging itself.
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.json.sort_keys = False  # keep the schema's order: errors follow the form
 
     config = app.config
@@ -65,7 +71,9 @@ def create_app(test_config=None):
         workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],
         queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
         max_conversions=config["CONVERT_MAX_CONVERSIONS"],
-        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"])
+        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"],
+        warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
+                             converter=None).content)
     if config["CONVERT_WARM_START"]:
         converter.start()
 

@@ -77,12 +77,14 @@ def main():
     parser.add_argument("--old-runs", type=int, default=5)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(),
+                        help="LibreOffice workers (the service's default: the number of cores)")
     args = parser.parse_args()
 
     body = json.loads(EXAMPLE.read_text("utf-8"))
     form = FORMS["phieu-01"]
     with tempfile.TemporaryDirectory() as work:
-        app = create_app({"WORK_DIR": work})
+        app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers})
         converter = app.extensions["converter"]
         while not converter.status()["ready"] or any(
                 w["state"] != "idle" for w in converter.status()["workers"]):
@@ -142,7 +144,8 @@ def main():
         converter.close()
 
     new = median(total)
-    print(f"Phiếu 01 (examples/phieu-01.json), JSON → PDF, {os.cpu_count()} cores")
+    print(f"Phiếu 01 (examples/phieu-01.json), JSON → PDF, {os.cpu_count()} cores, "
+          f"{args.workers} LibreOffice workers")
     print(f"  old path, new soffice per form (conversion only, {args.old_runs} runs): "
           f"median {median(old):.0f} ms")
     print(f"  service, warm engine, one request at a time ({args.runs} runs): "

@@ -67,10 +67,13 @@ class Converter:
     def __init__(self, *, python="/usr/bin/python3",
                  soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
                  queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
-                 max_memory_mb=600):
+                 max_memory_mb=600, warmup=None):
         self.python, self.soffice = python, soffice
         self.queue_size, self.queue_timeout, self.timeout = queue_size, queue_timeout, timeout
         self.max_conversions, self.max_memory_mb = max_conversions, max_memory_mb
+        # A document each new worker converts before its first request: LibreOffice's first
+        # conversion loads filters and fonts and costs several times a warm one.
+        self.warmup = warmup
         Path(work_dir).mkdir(parents=True, exist_ok=True)
         # Directories of this converter's own: two services given one work_dir never share a
         # LibreOffice profile. Removed, and the workers stopped, when the converter goes.
@@ -118,7 +121,10 @@ class Converter:
                     worker.restart(restart_reason)
                 else:
                     worker.start()
-            except WorkerCrashed:
+                if self.warmup:
+                    worker.convert(self.warmup, export_options(), self.timeout, counted=False)
+            except (WorkerCrashed, WorkerTimeout, WorkerRefused):
+                worker.kill()
                 restart_reason = None
                 self._closed.wait(delay)
                 delay = min(delay * 2, 30)

@@ -137,7 +137,7 @@ class OfficeWorker:
 
     # ----------------------------------------------------------------- one conversion
 
-    def convert(self, docx, options, timeout):
+    def convert(self, docx, options, timeout, *, counted=True):
         deadline = time.monotonic() + timeout
         request = json.dumps({"size": len(docx), "filter_data": options}).encode() + b"\n"
         try:
@@ -152,8 +152,9 @@ class OfficeWorker:
                 raise WorkerCrashed(answer["error"])
             raise WorkerRefused(answer["error"])
         pdf = self._read_exact(answer["size"], deadline)
-        self.conversions += 1
-        self.total_conversions += 1
+        if counted:
+            self.conversions += 1
+            self.total_conversions += 1
         return pdf
 
     def _fill(self, deadline):
