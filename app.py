@@ -59,22 +59,14 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the schema's order: errors follow the form
     # The engine logs each worker's start, restart and timeout; this gives them a place to go
     # when the server (gunicorn, flask run) has not configured logging itself.
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app.json.sort_keys = False  # keep the schema's order: errors follow the form
 
-    config = app.config
-    converter = app.extensions["converter"] = Converter(
-        python=config["CONVERT_PYTHON"], soffice=config["SOFFICE"], work_dir=config["WORK_DIR"],
-        workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],
-        queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
-        max_conversions=config["CONVERT_MAX_CONVERSIONS"],
-        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"],
-        warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
-                             converter=None).content)
-    if config["CONVERT_WARM_START"]:
+    converter = app.extensions["converter"] = _converter(app.config)
+    if app.config["CONVERT_WARM_START"]:
         converter.start()
 
     api = Api(app)
@@ -93,6 +85,17 @@ def create_app(test_config=None):
 
     app.cli.add_command(render_command)
     return app
+
+
+def _converter(config):
+    return Converter(
+        python=config["CONVERT_PYTHON"], soffice=config["SOFFICE"], work_dir=config["WORK_DIR"],
+        workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],
+        queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
+        max_conversions=config["CONVERT_MAX_CONVERSIONS"],
+        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"],
+        warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
+                             converter=None).content)
 
 
 @click.command("render")

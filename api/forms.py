@@ -49,7 +49,8 @@ def _validation_schema(form_schema):
 
 def content_disposition(filename):
     """An ASCII fallback name and the Vietnamese one as RFC 5987 `filename*`."""
-    ascii_name = fold(filename.rsplit(".", 1)[0]).replace("_", "-") + "." + filename.rsplit(".", 1)[1]
+    stem, _, extension = filename.rpartition(".")
+    ascii_name = f"{fold(stem).replace('_', '-')}.{extension}"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
