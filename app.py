@@ -15,6 +15,7 @@ import click
 import swagger_ui_bundle
 from flask import Flask, current_app, send_from_directory
 from flask.cli import with_appcontext
+from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
 
 from api import Api
@@ -23,6 +24,7 @@ from api.forms import SCHEMAS, form_blueprint
 from api.health import bp as health_bp
 from forms.convert import ConversionError, Converter
 from forms.documents import FORMS, MIMETYPES, make_document
+from web import bp as web_bp
 
 DEFAULTS = {
     "PLACE_NAME": "Nam Từ Liêm",
@@ -38,6 +40,11 @@ DEFAULTS = {
     "CONVERT_MAX_MEMORY_MB": 600,
     "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
     "LOG_LEVEL": "INFO",
+    # Signs the web pages' session cookie, which carries their CSRF token. Set PHIEU_SECRET_KEY
+    # in production; the default changes at every start (open pages then need a reload).
+    "SECRET_KEY": os.urandom(32).hex(),
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "API_TITLE": "Phiếu đánh giá, nhận diện theo Chỉ thị 24-CT/TU",
     "API_VERSION": "1",
     "OPENAPI_VERSION": "3.0.3",
@@ -70,9 +77,13 @@ def create_app(test_config=None):
         converter.start()
 
     api = Api(app)
+    csrf = CSRFProtect(app)
     api.register_blueprint(health_bp)
     for slug in FORMS:
-        api.register_blueprint(form_blueprint(slug))
+        blueprint = form_blueprint(slug)
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # JSON for programs; no cookie, so nothing for a forged post to ride
+    app.register_blueprint(web_bp)
 
     @app.errorhandler(ConversionError)
     def conversion_failed(error):

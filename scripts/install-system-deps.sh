@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the service needs: LibreOffice Writer (headless) with its
 # Python bridge (python3-uno, for the conversion workers), the Liberation fonts (metric-compatible
-# stand-ins for Times New Roman) and Python's venv. With --test, also poppler-utils (pdftoppm, to
-# look at PDFs as pictures). Needs root or sudo; installs only what is missing.
+# stand-ins for Times New Roman) and Python's venv. With --test, also what the tests use: Debian's
+# chromium (driven by Playwright) and poppler-utils (pdftoppm, to look at PDFs as pictures).
+# Needs root or sudo; installs only what is missing.
 #
 # On Debian 12 (bookworm) LibreOffice comes from bookworm-backports: its 25.2 converts our forms
 # faster than bookworm's own 7.4 (docs/BENCHMARKS.md). Elsewhere the release's own is used.
@@ -30,7 +31,11 @@ missing=()
 for package in fonts-liberation fonts-liberation2 python3-venv; do
   installed "$package" || missing+=("$package")
 done
-[[ "${1:-}" == "--test" ]] && { installed poppler-utils || missing+=(poppler-utils); }
+if [[ "${1:-}" == "--test" ]]; then
+  for package in chromium poppler-utils; do
+    installed "$package" || missing+=("$package")
+  done
+fi
 
 office=()
 writer=libreoffice-writer-nogui

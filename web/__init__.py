@@ -1,0 +1,97 @@
+"""The web pages: a Vietnamese form for each official form, for people who never write JSON.
+
+The pages post JSON to the same API (/api/v1/…) as any program, so one schema validates both.
+The one form post of their own, the spreadsheet import, carries a CSRF token. Every page is
+served with a Content-Security-Policy that allows only this service's own scripts and styles.
+"""
+
+import io
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+from flask_wtf.csrf import CSRFError
+
+from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATING_COLUMNS,
+                         IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
+from web import spreadsheet
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/web")
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "frame-src 'self' blob:",  # the PDF preview
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.after_request
+def security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_refused(error):
+    return jsonify(code=400, status="Bad Request",
+                   message="Thiếu hoặc sai mã bảo vệ (CSRF) của trang; hãy tải lại trang rồi thử "
+                           "lại."), 400
+
+
+def _vocabularies():
+    return {
+        "monthly_ratings": MONTHLY_RATINGS,
+        "identification_ratings": IDENTIFICATION_RATINGS,
+        "rating_columns": IDENTIFICATION_RATING_COLUMNS,
+        "identification_levels": IDENTIFICATION_LEVELS,
+        "remedy_statuses": REMEDY_STATUSES,
+        "sections": SECTIONS,
+        "place_name": current_app.config["PLACE_NAME"],
+    }
+
+
+@bp.route("/")
+def index():
+    return render_template("index.html")
+
+
+@bp.route("/phieu-01")
+def phieu_01():
+    return render_template("phieu_01.html", **_vocabularies())
+
+
+@bp.route("/tong-hop")
+def tong_hop():
+    return render_template("tong_hop.html", columns=spreadsheet.COLUMNS, **_vocabularies())
+
+
+@bp.route("/tong-hop/mau-bang.xlsx")
+def spreadsheet_template():
+    return send_file(io.BytesIO(spreadsheet.template_xlsx()), mimetype=XLSX, as_attachment=True,
+                     download_name="Mẫu bảng Phiếu tổng hợp.xlsx")
+
+
+@bp.route("/tong-hop/nhap-bang", methods=["POST"])
+def import_rows():
+    """Rows from an uploaded .xlsx/.csv file, or from text pasted from a spreadsheet."""
+    upload = request.files.get("file")
+    if upload is not None:
+        name, data = upload.filename or "", upload.read()
+    elif request.form.get("text"):
+        name, data = "dan.tsv", request.form["text"].encode("utf-8")
+    else:
+        return jsonify(code=422, status="Unprocessable Entity",
+                       message="Chưa chọn tệp hoặc chưa dán nội dung bảng tính."), 422
+    try:
+        rows = spreadsheet.parse(name, data)
+    except spreadsheet.SpreadsheetError as error:
+        return jsonify(code=422, status="Unprocessable Entity", message=error.message), 422
+    return jsonify(rows=rows)

@@ -1,0 +1,301 @@
+// What both form pages share: lists of items, reading and filling the form as the API's JSON,
+// errors beside their fields, drafts, preview and downloads. No library; no inline script.
+"use strict";
+
+const Forms = (() => {
+  const form = document.getElementById("form");
+  const slug = form.dataset.form;
+  const api = `/api/v1/${slug}`;
+  const draftKey = `phieu-draft:${slug}`;
+  const status = document.getElementById("status");
+
+  // ------------------------------------------------------------------ lists of items
+
+  // Names every control of an item by its JSON path (list.index.field), with ids, labels and
+  // error lines to match, and gives the item its title ("Dòng 2").
+  function renumber(list) {
+    const path = list.dataset.list;
+    [...list.children].forEach((item, index) => {
+      const title = item.querySelector(".item-title");
+      if (title) title.textContent = `${list.dataset.number ? list.dataset.number.replace(/\.$/, "") + " – " : ""}Dòng ${index + 1}`;
+      const cell = item.querySelector(".index");
+      if (cell) cell.textContent = String(index + 1);
+      item.querySelectorAll("[data-field]").forEach((control) => {
+        const name = `${path}.${index}.${control.dataset.field}`;
+        control.name = name;
+        control.id = control.type === "radio" ? `f-${name}-${control.value || "chua"}` : `f-${name}`;
+        const holder = control.closest(".field, td");
+        const label = holder && holder.querySelector("label:not(:has(input))");
+        if (label && control.type !== "radio") label.htmlFor = control.id;
+        if (control.dataset.label) control.setAttribute("aria-label", `${control.dataset.label}, dòng ${index + 1}`);
+        const error = holder && holder.querySelector(".error");
+        if (error) {
+          error.id = `e-${name}`;
+          control.setAttribute("aria-describedby", error.id);
+        }
+      });
+      const remove = item.querySelector(".remove");
+      if (remove) remove.setAttribute("aria-label", `Xóa dòng ${index + 1}`);
+    });
+  }
+
+  function addItem(list, templateId) {
+    const item = document.getElementById(templateId).content.firstElementChild.cloneNode(true);
+    list.appendChild(item);
+    renumber(list);
+    return item;
+  }
+
+  function removeItem(item) {
+    const list = item.parentElement;
+    const next = item.nextElementSibling || item.previousElementSibling;
+    item.remove();
+    renumber(list);
+    const focusTarget = next ? next.querySelector("input, textarea, select") : list.parentElement.querySelector(".add");
+    if (focusTarget) focusTarget.focus();
+  }
+
+  // ------------------------------------------------------------------ form ⇄ JSON
+
+  function setPath(target, path, value) {
+    const keys = path.split(".");
+    let node = target;
+    keys.forEach((key, i) => {
+      const last = i === keys.length - 1;
+      const nextIsIndex = !last && /^\d+$/.test(keys[i + 1]);
+      if (last) node[key] = value;
+      else node = node[key] ??= nextIsIndex ? [] : {};
+    });
+  }
+
+  // The API's JSON from the form: empty fields left out, lists kept in order, numbers as numbers.
+  function read() {
+    const data = {};
+    form.querySelectorAll("[name]").forEach((control) => {
+      if (control.type === "file" || (control.type === "radio" && !control.checked)) return;
+      const value = control.value;
+      if (value.trim() === "") return;
+      const number = Number(value);
+      setPath(data, control.name, control.dataset.type === "int" && Number.isInteger(number) ? number : value);
+    });
+    form.querySelectorAll("[data-list]").forEach((list) => {
+      const keys = list.dataset.list.split(".");
+      let node = data;
+      for (const key of keys.slice(0, -1)) node = node[key] ??= {};
+      const items = node[keys.at(-1)] ?? [];
+      // Every item is kept, empty ones as {} in their place, so error paths match the page.
+      node[keys.at(-1)] = Array.from({ length: list.children.length }, (_, i) => items[i] ?? {});
+    });
+    return data;
+  }
+
+  function valueAt(data, path) {
+    return path.split(".").reduce((node, key) => (node == null ? undefined : node[key]), data);
+  }
+
+  // Fills the form from the API's JSON (a draft); `itemTemplates` maps a list path to its template.
+  function fill(data, itemTemplates) {
+    form.querySelectorAll("[data-list]").forEach((list) => {
+      list.replaceChildren();
+      const items = valueAt(data, list.dataset.list) || [];
+      items.forEach(() => addItem(list, itemTemplates[list.dataset.list]));
+    });
+    form.querySelectorAll("[name]").forEach((control) => {
+      if (control.type === "file") return;
+      const value = valueAt(data, control.name);
+      if (control.type === "radio") control.checked = (value ?? "") === control.value;
+      else control.value = value ?? "";
+    });
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  function clearErrors() {
+    form.querySelectorAll(".error").forEach((line) => { line.hidden = true; line.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach((control) => control.removeAttribute("aria-invalid"));
+    const summary = document.getElementById("error-summary");
+    summary.hidden = true;
+    summary.replaceChildren();
+  }
+
+  // The control an error path belongs to: itself, or the first control inside that object.
+  function controlFor(path) {
+    const exact = form.querySelector(`[name="${CSS.escape(path)}"]`);
+    if (exact) return exact;
+    return [...form.querySelectorAll("[name]")].find((c) => c.name.startsWith(`${path}.`)) || null;
+  }
+
+  function showErrors(body) {
+    clearErrors();
+    const summary = document.getElementById("error-summary");
+    const heading = document.createElement("p");
+    heading.textContent = body.message || "Dữ liệu chưa hợp lệ.";
+    const listing = document.createElement("ul");
+    let first = null;
+    const errors = (body.errors && (body.errors.json || body.errors.query)) || {};
+    for (const [path, messages] of Object.entries(errors)) {
+      const control = controlFor(path);
+      const text = messages.join(" ");
+      const entry = document.createElement("li");
+      if (control) {
+        control.setAttribute("aria-invalid", "true");
+        const line = document.getElementById(`e-${control.name}`);
+        if (line) { line.textContent = text; line.hidden = false; }
+        const link = document.createElement("a");
+        link.href = `#${control.id}`;
+        link.textContent = text;
+        link.addEventListener("click", (event) => { event.preventDefault(); control.focus(); });
+        entry.appendChild(link);
+        first ??= control;
+      } else {
+        entry.textContent = text;
+      }
+      listing.appendChild(entry);
+    }
+    summary.append(heading, listing);
+    summary.hidden = false;
+    const target = first || summary;
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  }
+
+  function say(text) { status.textContent = text; }
+
+  // ------------------------------------------------------------------ requests
+
+  async function post(url, data) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json, application/pdf, */*" },
+      body: JSON.stringify(data),
+    });
+  }
+
+  function fileName(response, fallback) {
+    const header = response.headers.get("Content-Disposition") || "";
+    const utf8 = header.match(/filename\*=UTF-8''([^;]+)/i);
+    if (utf8) return decodeURIComponent(utf8[1]);
+    const plain = header.match(/filename="([^"]+)"/i);
+    return plain ? plain[1] : fallback;
+  }
+
+  // The filled form as a file, or null after showing why not.
+  async function produce(format) {
+    clearErrors();
+    say("Đang tạo phiếu…");
+    let response;
+    try {
+      response = await post(`${api}?format=${format}`, read());
+    } catch (error) {
+      say("Không kết nối được máy chủ; hãy thử lại.");
+      return null;
+    }
+    if (response.ok) {
+      say("");
+      return { blob: await response.blob(), name: fileName(response, `phieu.${format}`) };
+    }
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 422) { say(""); showErrors(body); }
+    else say(body.message || `Lỗi ${response.status}; hãy thử lại.`);
+    return null;
+  }
+
+  function saveAs(blob, name) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  }
+
+  let previewUrl = null;
+  async function preview() {
+    const file = await produce("pdf");
+    if (!file) return;
+    const frame = document.getElementById("preview");
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = URL.createObjectURL(file.blob);
+    frame.src = previewUrl;
+    frame.hidden = false;
+    frame.scrollIntoView({ block: "start" });
+    say(`Đã tạo bản xem trước: ${file.name}`);
+  }
+
+  // ------------------------------------------------------------------ drafts
+
+  function storeDraft() {
+    try { localStorage.setItem(draftKey, JSON.stringify(read())); } catch (error) { /* full or disabled */ }
+  }
+
+  function storedDraft() {
+    try { return JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { return null; }
+  }
+
+  function draftName() {
+    const data = read();
+    const who = (data.person && data.person.full_name) || (data.unit && data.unit.name) || "";
+    return `Bản nháp ${slug === "phieu-01" ? "Phiếu 01" : "Phiếu tổng hợp"}${who ? " - " + who : ""}.json`;
+  }
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  // `onChange` runs (debounced) after any edit; `itemTemplates` maps list paths to templates.
+  function start({ itemTemplates, onChange = () => {}, onFill = () => {} }) {
+    const changed = debounce(() => { storeDraft(); onChange(read()); }, 400);
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button) return;
+      if (button.classList.contains("remove")) { removeItem(button.closest(".item")); changed(); return; }
+      if (button.dataset.add) {
+        const list = form.querySelector(`[data-list="${button.dataset.add}"]`);
+        const item = addItem(list, itemTemplates[button.dataset.add]);
+        item.querySelector("input:not([type=radio]), textarea").focus();
+        changed();
+        return;
+      }
+      const action = button.dataset.action;
+      if (action === "preview") preview();
+      else if (action === "pdf" || action === "docx") {
+        produce(action).then((file) => { if (file) { saveAs(file.blob, file.name); say(`Đã tải ${file.name}`); } });
+      } else if (action === "save-draft") {
+        saveAs(new Blob([JSON.stringify(read(), null, 2)], { type: "application/json" }), draftName());
+      } else if (action === "clear") {
+        if (window.confirm("Xóa hết dữ liệu đã nhập trên trang này?")) {
+          fill({}, itemTemplates);
+          localStorage.removeItem(draftKey);
+          onFill();
+          changed();
+        }
+      }
+    });
+    document.getElementById("open-draft").addEventListener("change", async (event) => {
+      const file = event.target.files[0];
+      event.target.value = "";
+      if (!file) return;
+      try {
+        fill(JSON.parse(await file.text()), itemTemplates);
+        onFill();
+        changed();
+        say(`Đã mở bản nháp ${file.name}`);
+      } catch (error) {
+        say("Tệp này không phải bản nháp JSON hợp lệ.");
+      }
+    });
+    const draft = storedDraft();
+    if (draft) { fill(draft, itemTemplates); say("Đã khôi phục bản nháp lưu trên trình duyệt này."); }
+    onFill();
+    onChange(read());
+  }
+
+  return { form, api, read, fill, addItem, renumber, post, start, say, clearErrors, debounce };
+})();
