@@ -263,6 +263,12 @@ def _add_row(table, widths_mm, *, header=False, min_height_mm=None):
     return row
 
 
+def _keep_with_next(row):
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
 def _tag_row(table, widths_mm, tag):
     """A row holding only a docxtpl row tag ({%tr … %}); docxtpl replaces the whole row by it."""
     row = _add_row(table, widths_mm)
@@ -364,6 +370,7 @@ def build_phieu_01():
         p = _cell_text(merged, [title] + ([note] if note else []))
         for r in p.runs:
             r.bold = True
+        _keep_with_next(row)  # a section's title stays on the page of its first item
 
     for key, (number, title) in SECTIONS.items():
         if key == "competence":
@@ -426,6 +433,7 @@ def build_tong_hop():
     _cell_text(total.cells[0].merge(total.cells[6]), [W.TONG_HOP_TOTAL], "TableHead")
     for col, level in enumerate(IDENTIFICATION_RATING_COLUMNS, start=7):
         _cell_text(total.cells[col], [f"{{{{ totals.{level} }}}}"], "TableHead")
+    _keep_with_next(total)  # the totals go to the page of the signature
 
     half = L.TEXT_WIDTH_MM / 2
     _signatures(doc, [None, (W.UNIT_HEAD_SIGNATURE, W.UNIT_HEAD_SIGN_HINT, "{{ head_name }}")],
