@@ -16,13 +16,15 @@ import logging
 import os
 import queue
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
 import weakref
 from pathlib import Path
 
-from forms.office_worker import OfficeWorker, WorkerCrashed, WorkerRefused, WorkerTimeout
+from forms.office_worker import (START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused,
+                                 WorkerTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class Converter:
         self._lock = threading.Lock()
         self._waiting = 0
         self._started = False
+        self._uno = None
         self._closed = threading.Event()
         self._counts = {"conversions": 0, "failures": 0, "timeouts": 0, "crashes": 0,
                         "retries": 0, "busy_refusals": 0, "queue_timeouts": 0}
@@ -95,9 +98,19 @@ class Converter:
         """Why no worker can start here, in Vietnamese, or None."""
         if not os.access(self.soffice, os.X_OK):
             return f"Máy chủ chưa cài LibreOffice (không thấy {self.soffice})."
-        if not shutil.which(self.python):
-            return f"Máy chủ thiếu {self.python} (Python có mô-đun uno của LibreOffice)."
+        if not self._has_uno():
+            return (f"Máy chủ thiếu gói python3-uno: {self.python} không có mô-đun uno của "
+                    "LibreOffice.")
         return None
+
+    def _has_uno(self):
+        if self._uno is None:  # asked once: a Python does not gain or lose a module while we run
+            try:
+                self._uno = subprocess.run([self.python, "-c", "import uno"], capture_output=True,
+                                           timeout=30).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                self._uno = False
+        return self._uno
 
     def start(self):
         """Starts every worker in the background; requests wait in the queue meanwhile."""
@@ -122,7 +135,8 @@ class Converter:
                 else:
                     worker.start()
                 if self.warmup:
-                    worker.convert(self.warmup, export_options(), self.timeout, counted=False)
+                    # Part of starting, so the start's time limit, not a request's.
+                    worker.convert(self.warmup, export_options(), START_TIMEOUT, counted=False)
             except (WorkerCrashed, WorkerTimeout, WorkerRefused):
                 worker.kill()
                 restart_reason = None

@@ -6,6 +6,7 @@ import copy
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_timeout_through_the_api_is_a_503_in_vietnamese(tmp_path, long_docx):
                     for i in range(300)]
     response = app.test_client().post("/api/v1/tong-hop", json=body)
     assert response.status_code == 503
-    assert "giây" in response.json["message"]
+    assert response.json["message"].startswith("Chuyển sang PDF quá 0.2 giây")
     assert int(response.headers["Retry-After"]) > 0
     app.extensions["converter"].close()
 
@@ -262,3 +263,10 @@ def test_readiness_reports_each_worker(client):
     assert len(workers) >= 1
     assert {"state", "conversions", "restarts", "soffice_pid", "rss_mb"} <= set(workers[0])
     assert body["converter"]["queue"]["size"] == 100
+
+
+def test_without_python3_uno_the_engine_says_so(engine):
+    converter = engine(python=sys.executable)  # the venv's Python: no uno
+    with pytest.raises(ConverterMissing) as caught:
+        converter.convert(phieu_docx("A"))
+    assert "python3-uno" in caught.value.message
