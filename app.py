@@ -122,19 +122,19 @@ def render_command(source, target, form_slug, fmt):
     try:
         raw = json.load(source)
     except (ValueError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"Tệp không phải JSON hợp lệ: {error}")
+        raise click.ClickException(f"Tệp không phải JSON hợp lệ: {error}") from None
     slug = form_slug or ("tong-hop" if isinstance(raw, dict) and "rows" in raw else "phieu-01")
     fmt = fmt or ("docx" if target.lower().endswith(".docx") else "pdf")
     try:
         data = SCHEMAS[slug]().load(raw)
     except ValidationError as error:
         lines = [f"  {path}: {'; '.join(msgs)}" for path, msgs in flatten(error.messages).items()]
-        raise click.ClickException("Dữ liệu không hợp lệ:\n" + "\n".join(lines))
+        raise click.ClickException("Dữ liệu không hợp lệ:\n" + "\n".join(lines)) from None
     try:
         document = make_document(FORMS[slug], data, fmt, settings=current_app.config,
                                  converter=current_app.extensions["converter"])
     except ConversionError as error:
-        raise click.ClickException(error.message)
+        raise click.ClickException(error.message) from None
     Path(target).write_bytes(document.content)
     click.echo(f"Đã ghi {target} ({len(document.content)} byte, {FORMS[slug].TITLE}).",
                file=sys.stderr)

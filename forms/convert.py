@@ -159,27 +159,17 @@ class Converter:
             for worker in self.workers:
                 if worker.state == "idle" and not worker.alive():
                     log.warning("LibreOffice worker %d died while idle", worker.index)
-                    with self._lock:
-                        self._counts["crashes"] += 1
+                    self._count("crashes")
                     self._take_specific(worker)
 
     def _take_specific(self, worker):
-        """Removes a dead idle worker from the queue and restarts it."""
-        kept = []
-        found = False
-        while True:
+        """Takes a dead worker out of the idle queue, in place, and restarts it."""
+        with self._idle.mutex:  # the queue's own lock: no request can take it meanwhile
             try:
-                candidate = self._idle.get_nowait()
-            except queue.Empty:
-                break
-            if candidate is worker:
-                found = True
-            else:
-                kept.append(candidate)
-        for candidate in kept:
-            self._idle.put(candidate)
-        if found:
-            self._renew_later(worker, "soffice đã dừng")
+                self._idle.queue.remove(worker)
+            except ValueError:  # a request took it first; _acquire renews it
+                return
+        self._renew_later(worker, "soffice đã dừng")
 
     # ------------------------------------------------------------------ conversion
 
