@@ -15,8 +15,12 @@ run: system-deps $(VENV)/.run-deps
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --threads $(THREADS) --timeout 300 \
 		--access-logfile - 'app:create_app()'
 
+# The tests' database: a local PostgreSQL that scripts/test-postgres.sh starts (and prints the URL
+# of), unless TEST_DATABASE_URL is already set. Fails if the server cannot be started.
 test: test-system-deps $(VENV)/.test-deps
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	url="$${TEST_DATABASE_URL:-}"; \
+	[ -n "$$url" ] || url="$$(scripts/test-postgres.sh)" || exit 1; \
+	TEST_DATABASE_URL="$$url" $(PY) -m pytest -q $(PYTEST_ARGS)
 
 system-deps:
 	scripts/install-system-deps.sh
