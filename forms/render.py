@@ -13,10 +13,20 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from docxtpl import DocxTemplate
+import segno
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
+from templates_docx.layout import ARCHIVE_QR_MM
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+# The context key of the archive stamp in the templates' footers; the forms' contexts never use it.
+STAMP_KEY = "archive_stamp"
+# Pixels per QR module: about 290 dpi for a short code at ARCHIVE_QR_MM, under the 300 dpi
+# LibreOffice's PDF export would resample to (blurring the modules' edges).
+QR_SCALE = 6
 
 
 class _CompiledOnce(SandboxedEnvironment):
@@ -55,14 +65,42 @@ def _template_bytes(name):
     return (TEMPLATES_DIR / name).read_bytes()
 
 
-def render_docx(template_name, context, metadata):
-    """The filled document; `metadata` gives the document properties (title, subject, author)."""
+def render_docx(template_name, context, metadata, *, archive_code=None):
+    """The filled document; `metadata` gives the document properties (title, subject, author).
+
+    With an `archive_code`, every page's footer prints it with its QR code, and the document's
+    keywords hold it (LibreOffice writes them into the PDF's XMP, pdf:Keywords)."""
     template = _PreparedTemplate(io.BytesIO(_template_bytes(template_name)))
-    template.render(context, _ENVIRONMENT, autoescape=True)
+    assert STAMP_KEY not in context
+    stamp = archive_code and {"code": archive_code, "qr": _qr_image(template, archive_code)}
+    template.render({**context, STAMP_KEY: stamp}, _ENVIRONMENT, autoescape=True)
+    if stamp:
+        _number_footer_pictures(template)
     properties = template.docx.core_properties
     properties.title = metadata["title"]
     properties.subject = metadata["subject"]
     properties.author = metadata["author"]
+    properties.keywords = archive_code or ""
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def _qr_image(template, code):
+    """The QR code of `code` for a template tag. docxtpl inserts it into whichever part holds the
+    tag (both footers here); the package stores the PNG once."""
+    png = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(png, kind="png", scale=QR_SCALE, border=2)
+    size = Mm(ARCHIVE_QR_MM)
+    return InlineImage(template, png, width=size, height=size)
+
+
+def _number_footer_pictures(template):
+    """python-docx numbers a picture within its own part, so both footers' QR codes come out as
+    picture 1; Word wants the ids unique in the document, else it reports unreadable content.
+    (docxtpl renumbers the body's pictures only, from 1001.)"""
+    footers = [rel.target_part for rel in template.docx.part.rels.values()
+               if rel.reltype == RT.FOOTER]
+    for number, picture in enumerate(
+            (pic for part in footers for pic in part.element.xpath(".//wp:docPr")), start=1):
+        picture.set("id", str(number))

@@ -2,8 +2,9 @@
 # Installs the Debian/Ubuntu packages the service needs: LibreOffice Writer (headless) with its
 # Python bridge (python3-uno, for the conversion workers), the Liberation fonts (metric-compatible
 # stand-ins for Times New Roman) and Python's venv. With --test, also what the tests use: Debian's
-# chromium (driven by Playwright), poppler-utils (pdftoppm, to look at PDFs as pictures) and
-# postgresql (the release's own server, 15 on Debian 12; scripts/test-postgres.sh starts it).
+# chromium (driven by Playwright), poppler-utils (pdftoppm, to look at PDFs as pictures),
+# postgresql (the release's own server, 15 on Debian 12; scripts/test-postgres.sh starts it) and
+# zbar-tools (zbarimg, to read an archived form's QR code).
 # Needs root or sudo; installs only what is missing.
 #
 # On Debian 12 (bookworm) LibreOffice comes from bookworm-backports: its 25.2 converts our forms
@@ -33,7 +34,7 @@ for package in fonts-liberation fonts-liberation2 python3-venv; do
   installed "$package" || missing+=("$package")
 done
 if [[ "${1:-}" == "--test" ]]; then
-  for package in chromium poppler-utils postgresql; do
+  for package in chromium poppler-utils postgresql zbar-tools; do
     installed "$package" || missing+=("$package")
   done
 fi

@@ -76,6 +76,7 @@ def _styles_xml():
         + para_style("TableText", "Table Text", L.SIZE_TABLE)
         + para_style("Signature", "Signature", L.SIZE_BODY, bold=True, jc="center")
         + para_style("Header", "header", L.SIZE_PAGE_NUMBER, jc="center")
+        + para_style("Footer", "footer", L.SIZE_ARCHIVE_CODE, jc="right")
         + para_style("FootnoteText", "footnote text", L.SIZE_FOOTNOTE, jc="both")
         + '<w:style w:type="character" w:styleId="FootnoteReference">'
         '<w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/>'
@@ -161,7 +162,8 @@ def _new_document(with_footnotes):
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
     section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
     section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
-    section.header_distance = section.footer_distance = Mm(L.HEADER_DISTANCE_MM)
+    section.header_distance = Mm(L.HEADER_DISTANCE_MM)
+    section.footer_distance = Mm(L.FOOTER_DISTANCE_MM)
     # Nghị định 30: page numbers centred in the top margin, from the second page on.
     section.different_first_page_header_footer = True
     section.first_page_header.is_linked_to_previous = False  # an empty header on page 1
@@ -169,6 +171,8 @@ def _new_document(with_footnotes):
     number._p.style = "Header"
     number._p.append(parse_xml(
         f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'))
+    for footer in (section.first_page_footer, section.footer):
+        _archive_stamp(footer)
     if with_footnotes:
         sect_pr = section._sectPr
         sect_pr.find(qn("w:pgSz")).addprevious(parse_xml(
@@ -179,6 +183,15 @@ def _new_document(with_footnotes):
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     return doc
+
+
+def _archive_stamp(footer):
+    """An archived form's code and QR code (filled by forms/render.py); empty otherwise."""
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    p._p.style = "Footer"
+    _run(p, f"{{% if archive_stamp %}}{W.ARCHIVE_CODE_LABEL}: {{{{ archive_stamp.code }}}} "
+            "{{ archive_stamp.qr }}{% endif %}")
 
 
 def _paragraph(container, style=None, *, align=None, space_before=0, space_after=0,

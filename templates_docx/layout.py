@@ -16,6 +16,7 @@ MARGIN_BOTTOM_MM = 20
 MARGIN_LEFT_MM = 30
 MARGIN_RIGHT_MM = 15
 HEADER_DISTANCE_MM = 10  # the page number sits in the top margin
+FOOTER_DISTANCE_MM = 5  # an archived form's stamp sits in the bottom margin
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 
 # Font sizes, in points.
@@ -27,6 +28,13 @@ SIZE_TITLE = 14
 SIZE_TABLE = 11
 SIZE_FOOTNOTE = 10
 SIZE_PAGE_NUMBER = 13
+
+# An archived form's stamp, right-aligned in every page's footer: "Mã lưu trữ: <code>" and a
+# QR code of the code. It must fit in the bottom margin (+1: the text line's descent under the
+# QR code), or the body would shrink and the pages break differently from an unarchived copy.
+ARCHIVE_QR_MM = 13
+SIZE_ARCHIVE_CODE = 9
+assert FOOTER_DISTANCE_MM + ARCHIVE_QR_MM + 1 < MARGIN_BOTTOM_MM
 
 # Least height of a table's item row: room to write by hand in an empty one.
 ITEM_ROW_MIN_HEIGHT_MM = 8

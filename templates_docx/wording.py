@@ -40,6 +40,8 @@ TONG_HOP_COLUMNS = (
 TONG_HOP_LEVELS_HEAD = "Mức đánh giá, nhận diện biểu hiện"
 TONG_HOP_TOTAL = "Cộng"
 
+ARCHIVE_CODE_LABEL = "Mã lưu trữ"  # an archived form's footer: "Mã lưu trữ: 7K3Q-X9MD"
+
 # Footnotes 2–7 of Phiếu 01, numbered as in the guidance (its footnote 1 is in its own text).
 FOOTNOTES = {
     2: [
