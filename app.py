@@ -17,14 +17,21 @@ from flask import Flask, current_app, send_from_directory
 from flask.cli import with_appcontext
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from api import Api
 from api.errors import flatten
-from api.forms import SCHEMAS, form_blueprint
+import archive
+from api.admin import bp as admin_bp
+from api.documents import bp as documents_bp
+from api.forms import form_blueprint
 from api.health import bp as health_bp
+from archive.access import limiter
 from forms.convert import ConversionError, Converter
 from forms.documents import FORMS, MIMETYPES, make_document
+from schemas import SCHEMAS
 from web import bp as web_bp
+from web.accounts import bp as accounts_bp
 
 DEFAULTS = {
     "PLACE_NAME": "Nam Từ Liêm",
@@ -44,6 +51,22 @@ DEFAULTS = {
     # in production; the default changes at every start (open pages then need a reload).
     "SECRET_KEY": os.urandom(32).hex(),
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Behind HTTPS set PHIEU_SESSION_COOKIE_SECURE=true: the login cookie is then never sent in
+    # clear. Flask's default keeps it HttpOnly.
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # The archive. DATABASE_URL (or PHIEU_DATABASE_URL), e.g.
+    # postgresql+psycopg://user:password@host/db; unset: a SQLite file in the instance folder.
+    "DATABASE_URL": os.environ.get("DATABASE_URL"),
+    "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
+    "DATA_DIR": None,  # the archive's files; unset: instance/files
+    "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: fine on
+    # 127.0.0.1, set PHIEU_ALLOW_ANONYMOUS_RENDER=false on a shared network.
+    "ALLOW_ANONYMOUS_RENDER": True,
+    "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",  # per address, and per account name
+    "RATELIMIT_STORAGE_URI": "memory://",  # one process; redis://… when there are several
+    "RATELIMIT_HEADERS_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "API_TITLE": "Phiếu đánh giá, nhận diện theo Chỉ thị 24-CT/TU",
     "API_VERSION": "1",
@@ -59,7 +82,8 @@ DEFAULTS = {
 }
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, *, converter=None):
+    """The app; `converter` lets tests share one warm LibreOffice engine between apps."""
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PHIEU")
@@ -72,23 +96,39 @@ def create_app(test_config=None):
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    converter = app.extensions["converter"] = _converter(app.config)
+    converter = app.extensions["converter"] = converter or _converter(app.config)
     if app.config["CONVERT_WARM_START"]:
         converter.start()
 
+    archive.init_app(app)
+    limiter.init_app(app)
     api = Api(app)
+    api.spec.components.security_scheme("khoa_api", {
+        "type": "http", "scheme": "bearer", "description": "Khóa API: Bearer phk_…"})
     csrf = CSRFProtect(app)
     api.register_blueprint(health_bp)
-    for slug in FORMS:
-        blueprint = form_blueprint(slug)
+    # The API's posts are checked for CSRF in archive.access, and only when they ride on the
+    # login cookie: a program's API key is not sent by a browser on its own.
+    for blueprint in [*(form_blueprint(slug) for slug in FORMS), documents_bp, admin_bp]:
         api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)  # JSON for programs; no cookie, so nothing for a forged post to ride
+        csrf.exempt(blueprint)
     app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
 
     @app.errorhandler(ConversionError)
     def conversion_failed(error):
         return ({"code": 503, "status": "Service Unavailable", "message": error.message},
                 503, {"Retry-After": str(error.retry_after)})
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The server is down, unreachable or refusing: nothing was committed. No details to the
+        # client; the log names the kind of error only (its text may hold connection settings).
+        app.logger.error("database unavailable: %s", type(error).__name__)
+        return ({"code": 503, "status": "Service Unavailable",
+                 "message": "Cơ sở dữ liệu tạm thời không dùng được; chưa có gì được lưu. Hãy "
+                            "thử lại sau ít phút."}, 503, {"Retry-After": "30"})
 
     @app.route("/docs/assets/<path:filename>")
     def swagger_ui_assets(filename):

@@ -1,7 +1,7 @@
 """The HTTP API: flask-smorest's Api and Blueprint, with Vietnamese errors."""
 
 import flask_smorest
-from flask import current_app, request
+from flask import request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
 
@@ -40,6 +40,6 @@ class Api(flask_smorest.Api):
             payload["message"] = errors.summary(payload.get("errors", {}))
         elif code in errors.MESSAGES and "message" not in payload:
             payload["message"] = errors.MESSAGES[code].format(
-                method=request.method, limit=current_app.config.get("MAX_CONTENT_LENGTH"))
+                method=request.method, limit=request.max_content_length)
         payload.setdefault("message", error.description)
         return payload, code, headers

@@ -6,12 +6,10 @@ from flask import Response, current_app, request
 from marshmallow import Schema, fields, validate
 
 from api import Blueprint
+from archive import access
 from forms.documents import FORMS, MIMETYPES, make_document
+from schemas import SCHEMAS
 from schemas.fields import fold
-from schemas.phieu_01 import Phieu01Schema
-from schemas.tong_hop import TongHopSchema
-
-SCHEMAS = {"phieu-01": Phieu01Schema, "tong-hop": TongHopSchema}
 
 FILE_RESPONSES = {
     200: {
@@ -74,7 +72,13 @@ def produce(form, data, query):
 def form_blueprint(slug):
     form, schema = FORMS[slug], SCHEMAS[slug]
     bp = Blueprint(slug, __name__, url_prefix=f"/api/v1/{slug}",
-                   description=f"{form.TITLE}: điền phiếu, lấy mẫu trống, kiểm tra dữ liệu.")
+                   description=f"{form.TITLE}: điền phiếu, lấy mẫu trống, kiểm tra dữ liệu. "
+                               "Không lưu gì; để lưu vào kho, dùng /api/v1/documents.")
+
+    @bp.before_request
+    def account_unless_open():
+        if not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None:
+            access.refuse(401, "render")
 
     @bp.route("", methods=["POST"])
     @bp.arguments(schema, location="json")

@@ -1,6 +1,8 @@
 import copy
 import json
+import os
 import re
+import shutil
 import unicodedata
 from io import BytesIO
 from pathlib import Path
@@ -21,13 +23,18 @@ def work_dir(tmp_path_factory):
 
 def make_app(work_dir, **overrides):
     """An app for one test; its LibreOffice workers start only if it converts."""
-    return create_app({"TESTING": True, "WORK_DIR": str(work_dir), "CONVERT_WARM_START": False,
-                       **overrides})
+    return create_app({**_archive_in(work_dir), "CONVERT_WARM_START": False, **overrides})
+
+
+def _archive_in(work_dir):
+    return {"TESTING": True, "WORK_DIR": str(work_dir),
+            "DATABASE_URL": f"sqlite:///{work_dir}/archive.sqlite3",
+            "DATA_DIR": str(Path(work_dir) / "files")}
 
 
 @pytest.fixture(scope="session")
 def app(work_dir):
-    app = create_app({"TESTING": True, "WORK_DIR": str(work_dir)})
+    app = create_app(_archive_in(work_dir))
     yield app
     app.extensions["converter"].close()
 
@@ -64,3 +71,99 @@ def string_leaves(value):
     elif isinstance(value, list):
         for item in value:
             yield from string_leaves(item)
+
+
+# The archive, against SQLite and against the real PostgreSQL server that `make test` starts
+# (scripts/test-postgres.sh gives TEST_DATABASE_URL).
+ARCHIVE_BACKENDS = ["sqlite", "postgresql"]
+PASSWORD = "mat-khau-thu-nghiem"
+ACCOUNTS = {  # username: (role, unit code)
+    "unit_a": ("unit", "noi-vu"),
+    "unit_b": ("unit", "tai-chinh"),
+    "secretariat": ("secretariat", None),
+    "admin": ("admin", None),
+}
+
+
+def _fresh_database(url):
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=ARCHIVE_BACKENDS)
+def archive_app(request, app, tmp_path_factory):
+    """An app with its own archive, sharing the session's warm LibreOffice engine."""
+    root = tmp_path_factory.mktemp(f"archive-{request.param}")
+    if request.param == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("TEST_DATABASE_URL is not set; `make test` starts PostgreSQL and sets it")
+        _fresh_database(url)
+    else:
+        url = f"sqlite:///{root}/archive.sqlite3"
+    return create_app({"TESTING": True, "WORK_DIR": str(root / "work"), "DATABASE_URL": url,
+                       "DATA_DIR": str(root / "files"), "CONVERT_WARM_START": False},
+                      converter=app.extensions["converter"])
+
+
+class Archive:
+    """One test's archive: emptied, with units noi-vu and tai-chinh, an account of each role and
+    an API key for each."""
+
+    def __init__(self, app):
+        from archive import accounts
+        from archive.access import limiter
+        from archive.models import Base
+        self.app, self.store = app, app.extensions["store"]
+        self.sessions = app.extensions["database"].sessions
+        with self.sessions() as db:
+            for table in reversed(Base.metadata.sorted_tables):
+                db.execute(table.delete())
+            db.commit()
+        shutil.rmtree(self.store.root, ignore_errors=True)
+        limiter.reset()
+        self.keys = {}
+        with self.sessions() as db:
+            accounts.create_unit(db, "noi-vu", "Phòng Nội vụ", "Ủy ban nhân dân quận Nam Từ Liêm")
+            accounts.create_unit(db, "tai-chinh", "Phòng Tài chính - Kế hoạch",
+                                 "Ủy ban nhân dân quận Nam Từ Liêm")
+            db.flush()
+            for username, (role, unit) in ACCOUNTS.items():
+                user = accounts.create_user(db, username, role, unit_code=unit, password=PASSWORD)
+                self.keys[username] = accounts.create_api_key(db, user, "tests")[1]
+            db.commit()
+        self.client = app.test_client()
+
+    def headers(self, who):
+        return {"Authorization": f"Bearer {self.keys[who]}"} if who else {}
+
+    def get(self, url, who, **kwargs):
+        return self.client.get(url, headers=self.headers(who), **kwargs)
+
+    def post(self, url, who, **kwargs):
+        return self.client.post(url, headers=self.headers(who), **kwargs)
+
+    def issue(self, body, who="unit_a", form="phieu-01"):
+        response = self.post(f"/api/v1/documents/{form}", who, json=body)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def count(self, model):
+        from sqlalchemy import func, select
+        with self.sessions() as db:
+            return db.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def archive(archive_app):
+    return Archive(archive_app)
+
+
+def unit_b_body(body):
+    body["unit"] = {"name": "Phòng Tài chính - Kế hoạch",
+                    "parent": "Ủy ban nhân dân quận Nam Từ Liêm"}
+    return body

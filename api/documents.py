@@ -1,0 +1,236 @@
+"""The archive's endpoints: issue a form into the archive, list and read records, download each
+part, upload the signed paper copy's scan, and check whether a PDF is an unaltered original.
+
+A unit account sees only its own unit's records; another unit's record answers 404 exactly as a
+record that does not exist. Every download and every refusal goes to the audit log.
+"""
+
+import json
+
+from flask import current_app, request, url_for
+from flask_smorest import abort
+from flask_smorest.fields import Upload
+from marshmallow import Schema
+
+from api import Blueprint
+from api.forms import content_disposition
+from archive import access, audit, db, service
+from archive.models import User
+from archive.store import StoreError, sha256
+from forms.documents import FORMS, MIMETYPES, Document
+from schemas import SCHEMAS
+from schemas.archive import (DocumentDetailSchema, DocumentQuerySchema, DocumentSchema,
+                             ScanSchema, VerifyResultSchema)
+
+bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
+               description="Kho lưu trữ: phát hành phiếu (PDF/A), tra cứu, tải về, bản quét đã "
+                           "ký, xác minh tệp.")
+
+READERS = ("unit", "secretariat")
+NOT_FOUND = "Không tìm thấy phiếu này trong kho lưu trữ."
+UPLOADS = {"documents.signed_scan", "documents.verify"}
+REFUSALS = {
+    401: {"description": "Chưa đăng nhập, hoặc khóa API sai"},
+    403: {"description": "Vai trò của tài khoản không được làm việc này"},
+}
+PARTS = {"pdf": "application/pdf", "docx": MIMETYPES["docx"], "json": "application/json"}
+
+
+class FileUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "Tệp gửi lên (multipart/form-data)"},
+                  error_messages={"required": "Tệp: chưa chọn tệp (trường «file»)",
+                                  "invalid": "Tệp: không phải tệp tải lên"})
+
+
+@bp.before_request
+def larger_uploads():
+    if request.endpoint in UPLOADS:
+        request.max_content_length = current_app.config["SCAN_MAX_BYTES"]
+
+
+def _services():
+    return db.session(), current_app.extensions["store"]
+
+
+def _document_or_404(document_id, action):
+    document = service.find(db.session(), access.current(), document_id)
+    if document is None:
+        exists = db.session().get(service.Document, document_id) is not None
+        audit.record(action, "refused", document_id=document_id,
+                     detail="phiếu của đơn vị khác" if exists else "không có phiếu này")
+        abort(404, message=NOT_FOUND)
+    return document
+
+
+def _read(store, digest, document, part):
+    content = store.get(digest)
+    if sha256(content) != digest:
+        audit.record(f"download.{part}", "failed", document_id=document.id,
+                     detail=f"tệp {digest} không khớp mã băm")
+        abort(500, message="Tệp lưu trữ của phiếu này không khớp mã băm đã ghi (có thể đã bị "
+                           "sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị viên.")
+    return content
+
+
+def detail(document):
+    db_session = db.session()
+    document.latest = service.newer_version(db_session, document) is None
+    document.versions = service.history(db_session, document)
+    return document
+
+
+def _register_issue(slug):
+    form = FORMS[slug]
+
+    @bp.route(f"/{slug}", methods=["POST"], endpoint=f"issue_{slug.replace('-', '_')}")
+    @access.require("unit")
+    @bp.arguments(SCHEMAS[slug], location="json")
+    @bp.response(201, DocumentDetailSchema)
+    @bp.doc(summary=f"Phát hành {form.TITLE} vào kho lưu trữ",
+            responses={**REFUSALS, 503: {"description": "LibreOffice hoặc kho tệp tạm thời "
+                                                        "không dùng được"}})
+    def issue(data):
+        """Điền phiếu, in mã lưu trữ và mã QR ở chân trang, lưu JSON, DOCX và PDF/A-2b cùng mã
+        băm. Phiếu cùng người (hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã có thì
+        thành bản sửa mới, bản cũ vẫn giữ nguyên."""
+        db_session, store = _services()
+        user = db_session.get(User, access.current().user_id)
+        if service.name_key(data["unit"]["name"]) != service.name_key(user.unit.name):
+            abort(422, errors={"json": {"unit.name": [
+                f"Đơn vị: «{data['unit']['name']}» không phải đơn vị của tài khoản này "
+                f"(«{user.unit.name}»)"]}})
+        try:
+            document = service.issue(db_session, store, user, slug, data,
+                                     settings=current_app.config,
+                                     converter=current_app.extensions["converter"])
+        except StoreError as error:
+            audit.record("issue", "failed", detail=str(error))
+            abort(503, message=error.message, headers={"Retry-After": "60"})
+        except service.ArchiveError as error:
+            abort(error.status, message=error.message)
+        audit.record("issue", document_id=document.id,
+                     detail=f"{document.code}, bản {document.version}")
+        return detail(document), 201, {"Location": url_for("documents.document",
+                                                           document_id=document.id)}
+
+
+for _slug in FORMS:
+    _register_issue(_slug)
+
+
+@bp.route("", methods=["GET"])
+@access.require(*READERS)
+@bp.arguments(DocumentQuerySchema, location="query")
+@bp.response(200, DocumentSchema(many=True))
+@bp.paginate(page_size=20, max_page_size=200)
+@bp.doc(summary="Tra cứu phiếu đã lưu", responses=REFUSALS)
+def documents(query, pagination_parameters):
+    """Lọc theo đơn vị, loại phiếu, năm, tháng, họ tên; mặc định chỉ bản mới nhất của mỗi phiếu.
+    Số trang, tổng số phiếu nằm trong tiêu đề X-Pagination."""
+    db_session = db.session()
+    selection = service.search(access.current(), **query)
+    pagination_parameters.item_count = service.count(db_session, selection)
+    return db_session.scalars(selection.offset(pagination_parameters.first_item)
+                              .limit(pagination_parameters.page_size)).all()
+
+
+@bp.route("/<int:document_id>", methods=["GET"])
+@access.require(*READERS)
+@bp.response(200, DocumentDetailSchema)
+@bp.doc(summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
+    **REFUSALS, 404: {"description": NOT_FOUND}})
+def document(document_id):
+    return detail(_document_or_404(document_id, "read"))
+
+
+def _register_download(part):
+    @bp.route(f"/<int:document_id>/{part}", methods=["GET"], endpoint=f"document_{part}")
+    @access.require(*READERS)
+    @bp.doc(summary=f"Tải tệp {part.upper()} đã lưu", responses={
+        200: {"description": "Tệp đã lưu, đúng từng byte",
+              "content": {PARTS[part]: {"schema": {"type": "string", "format": "binary"}}}},
+        **REFUSALS, 404: {"description": NOT_FOUND}})
+    def download(document_id):
+        document = _document_or_404(document_id, f"download.{part}")
+        db_session, store = _services()
+        content = _read(store, getattr(document, f"{part}_sha256"), document, part)
+        data = json.loads(content if part == "json" else store.get(document.json_sha256))
+        stem = f"{FORMS[document.form].metadata(data)['stem']} - {document.code}"
+        audit.record(f"download.{part}", document_id=document.id, detail=document.code)
+        response = current_app.response_class(content, mimetype=PARTS[part])
+        response.headers["Content-Disposition"] = content_disposition(f"{stem}.{part}")
+        return response
+
+
+for _part in PARTS:
+    _register_download(_part)
+
+
+@bp.route("/<int:document_id>/signed-scan", methods=["POST"])
+@access.require("secretariat")
+@bp.arguments(FileUploadSchema, location="files")
+@bp.response(201, ScanSchema)
+@bp.doc(summary="Tải lên bản quét bản giấy đã ký, đóng dấu", responses={
+    **REFUSALS, 404: {"description": NOT_FOUND},
+    413: {"description": "Tệp quá lớn"},
+    415: {"description": "Không phải PDF, JPEG, PNG hay TIFF (xét theo nội dung)"}})
+def signed_scan(files, document_id):
+    """PDF hoặc ảnh (JPEG, PNG, TIFF), nhận theo nội dung tệp chứ không theo tên; lưu bên cạnh
+    bản PDF/A đã phát hành, với mã băm riêng, không thay thế nó."""
+    document = _document_or_404(document_id, "scan.upload")
+    upload = files["file"]
+    db_session, store = _services()
+    try:
+        scan = service.add_scan(db_session, store, db_session.get(User, access.current().user_id),
+                                document, upload.read(), upload.filename)
+    except service.ArchiveError as error:
+        audit.record("scan.upload", "refused", document_id=document.id, detail=error.message)
+        abort(error.status, message=error.message)
+    except StoreError as error:
+        abort(503, message=error.message, headers={"Retry-After": "60"})
+    audit.record("scan.upload", document_id=document.id, detail=f"bản quét {scan.id}, "
+                                                                 f"{scan.media_type}")
+    return scan, 201
+
+
+@bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
+@access.require(*READERS)
+@bp.doc(summary="Tải bản quét đã ký", responses={
+    200: {"description": "Bản quét", "content": {"application/octet-stream": {
+        "schema": {"type": "string", "format": "binary"}}}},
+    **REFUSALS, 404: {"description": NOT_FOUND}})
+def signed_scan_file(document_id, scan_id):
+    document = _document_or_404(document_id, "download.scan")
+    scan = next((s for s in document.scans if s.id == scan_id), None)
+    if scan is None:
+        abort(404, message=NOT_FOUND)
+    content = _read(current_app.extensions["store"], scan.sha256, document, "scan")
+    audit.record("download.scan", document_id=document.id, detail=f"bản quét {scan.id}")
+    extension = scan.media_type.rsplit("/", 1)[1].replace("jpeg", "jpg").replace("tiff", "tif")
+    response = current_app.response_class(content, mimetype=scan.media_type)
+    response.headers["Content-Disposition"] = content_disposition(
+        f"Bản quét đã ký - {document.code} - {scan.id}.{extension}")
+    return response
+
+
+@bp.route("/verify", methods=["POST"])
+@access.require(*READERS)
+@bp.arguments(FileUploadSchema, location="files")
+@bp.response(200, VerifyResultSchema)
+@bp.doc(summary="Xác minh một tệp PDF: có đúng là bản đã lưu, chưa bị sửa?", responses=REFUSALS)
+def verify(files):
+    """So mã băm SHA-256 của tệp với các bản PDF/A đã phát hành và các bản quét đã ký mà tài
+    khoản được xem; tệp mang mã lưu trữ nhưng khác nội dung được báo là đã bị sửa."""
+    match, document = service.verify(db.session(), access.current(), files["file"].read())
+    messages = {
+        "document": "Đúng là bản PDF đã phát hành, chưa bị thay đổi.",
+        "signed-scan": "Đúng là bản quét đã ký được lưu kèm phiếu này.",
+        "altered": "Tệp mang mã lưu trữ của phiếu này nhưng nội dung khác bản đã lưu: đã bị sửa "
+                   "đổi hoặc không phải bản gốc.",
+        None: "Không tìm thấy phiếu nào trong kho lưu trữ trùng với tệp này.",
+    }
+    authentic = match in ("document", "signed-scan")
+    audit.record("verify", "ok", document_id=document.id if document else None,
+                 detail=match or "không khớp")
+    return {"authentic": authentic, "match": match, "message": messages[match],
+            "document": document}

@@ -1,0 +1,100 @@
+"""Who is asking: an API key (`Authorization: Bearer phk_…`, for programs) or the login cookie
+(for people), resolved once per request into `g.principal`; and the role checks on views.
+
+A request carrying the login cookie that changes something must also carry the page's CSRF token
+(header X-CSRFToken), API routes included: the cookie is sent by the browser on its own, a key is
+not.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import current_app, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import abort
+
+from archive import accounts, audit, db
+from archive.models import User
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+limiter = Limiter(get_remote_address)  # limits are set on the views that need one
+MESSAGES = {
+    401: "Cần đăng nhập hoặc khóa API (tiêu đề Authorization: Bearer …).",
+    403: "Tài khoản này không có quyền làm việc này.",
+    "bad_key": "Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    via: str  # "key" or "session"
+
+
+def _principal(user, via):
+    return Principal(user.id, user.username, user.display_name, user.role, user.unit_id, via)
+
+
+def load_principal():
+    """before_request: sets g.principal (or None); a bad key is refused at once."""
+    g.principal = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, key = header.partition(" ")
+        found = accounts.user_for_key(db.session(), key.strip()) \
+            if scheme.lower() == "bearer" else None
+        if found is None:
+            audit.record("auth.key", "refused", detail="khóa API sai hoặc đã thu hồi")
+            abort(401, message=MESSAGES["bad_key"])
+        g.principal = _principal(found[0], "key")
+        return
+    user_id = session.get("user_id")
+    if user_id is None:
+        return
+    user = db.session().get(User, user_id)
+    if user is None or not user.active or session.get("stamp") != accounts.session_stamp(user):
+        session.clear()
+        return
+    g.principal = _principal(user, "session")
+    if request.method not in SAFE_METHODS:
+        current_app.extensions["csrf"].protect()
+
+
+def log_in(user):
+    session.clear()
+    session["user_id"], session["stamp"] = user.id, accounts.session_stamp(user)
+    session.permanent = True
+
+
+def log_out():
+    session.clear()
+
+
+def current():
+    return g.get("principal")
+
+
+def refuse(status, action, detail="", document_id=None):
+    audit.record(action, "refused", detail=detail or MESSAGES[status], document_id=document_id)
+    headers = {"WWW-Authenticate": 'Bearer realm="phieu"'} if status == 401 else None
+    abort(status, message=MESSAGES[status], headers=headers)
+
+
+def require(*roles):
+    """The view needs an account in one of `roles`: 401 without one, 403 with another role."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current()
+            if principal is None:
+                refuse(401, request.endpoint or "unknown")
+            if principal.role not in roles:
+                refuse(403, request.endpoint or "unknown", f"vai trò {principal.role}")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

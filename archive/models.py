@@ -1,0 +1,141 @@
+"""The archive's tables: units, accounts and their API keys, issued documents (each version its
+own row, never updated), the signed scans beside them, and the audit log."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = {
+    "unit": "Tài khoản đơn vị",
+    "secretariat": "Văn phòng (bộ phận tổng hợp)",
+    "admin": "Quản trị viên",
+}
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, read back with its time zone on SQLite too (which stores none)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    parent: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(300))  # None: API keys only
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    prefix: Mapped[str] = mapped_column(String(20))  # shown in listings to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+
+class Document(Base):
+    """One issued form, one version. A correction is a new row whose `previous_id` points here."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "form", "person_key", "year", "month", "version",
+                         name="uq_documents_version"),
+        Index("ix_documents_listing", "unit_id", "year", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    form: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    # Who the form is about, for versioning: the name NFC, case-folded, spaces collapsed ("" for
+    # the tổng hợp). Accents stay: "Lê Thị Hà" and "Lê Thị Hạ" are two people.
+    person_key: Mapped[str] = mapped_column(String(200), index=True)
+    person_search: Mapped[str] = mapped_column(String(200))  # without accents, for searching
+    version: Mapped[int] = mapped_column(Integer)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    title: Mapped[str] = mapped_column(String(400))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    json_sha256: Mapped[str] = mapped_column(String(64))
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+
+    unit: Mapped[Unit] = relationship()
+    issued_by: Mapped[User] = relationship()
+    scans: Mapped[list["SignedScan"]] = relationship(order_by="SignedScan.id")
+
+
+class SignedScan(Base):
+    """The scan of the signed and stamped paper copy, kept beside the generated PDF."""
+
+    __tablename__ = "signed_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # ok, refused, failed
+    document_id: Mapped[int | None] = mapped_column(Integer)  # no FK: refusals name any id
+    method: Mapped[str | None] = mapped_column(String(10))
+    path: Mapped[str | None] = mapped_column(String(500))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

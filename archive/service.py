@@ -1,0 +1,199 @@
+"""Issuing into the archive and reading it back: the one place that decides what a record holds,
+which version it is, who may see it, and whether a PDF is one of ours.
+
+An issue writes its three files first (each atomically, content-addressed), then commits the row
+that names them. A crash in between leaves at most unreferenced files (reported by
+`flask check-files`), never a record pointing at nothing.
+"""
+
+import io
+import json
+import secrets
+import unicodedata
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from archive.models import Document, SignedScan, Unit
+from archive.store import sha256
+from forms.documents import FORMS, make_document
+from schemas import SCHEMAS
+from schemas.fields import fold
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+SCAN_TYPES = {  # signature at the start of the file → (media type, file extension)
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+    b"II*\x00": ("image/tiff", "tif"),
+    b"MM\x00*": ("image/tiff", "tif"),
+}
+
+
+class ArchiveError(Exception):
+    def __init__(self, message, status=422):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def new_code():
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def name_key(name):
+    return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
+
+
+def _identity(unit_id, slug, data):
+    name = data["person"]["full_name"] if slug == "phieu-01" else None
+    return {"unit_id": unit_id, "form": slug, "person_key": name_key(name),
+            "year": data["period"]["year"], "month": data["period"]["month"]}, name
+
+
+def latest(db, identity):
+    return db.scalar(select(Document).filter_by(**identity)
+                     .order_by(Document.version.desc()).limit(1))
+
+
+def issue(db, store, user, slug, data, *, settings, converter):
+    """Renders the form with a new document code, stores JSON, DOCX and PDF/A, commits the
+    record; a correction (same unit, form, person and month) becomes the next version."""
+    form = FORMS[slug]
+    identity, name = _identity(user.unit_id, slug, data)
+    payload = json.dumps(SCHEMAS[slug]().dump(data), ensure_ascii=False, indent=2).encode()
+    for _attempt in range(3):
+        previous = latest(db, identity)
+        code = new_code()
+        docx = make_document(form, data, "docx", settings=settings, converter=converter,
+                             archive_code=code).content
+        pdf = converter.convert(docx, pdfa=True)
+        document = Document(
+            **identity, code=code, person_name=name, person_search=fold(name or ""),
+            version=previous.version + 1 if previous else 1,
+            previous_id=previous.id if previous else None,
+            title=form.metadata(data)["title"], issued_by_id=user.id,
+            json_sha256=store.put(payload), docx_sha256=store.put(docx), pdf_sha256=store.put(pdf))
+        db.add(document)
+        try:
+            db.commit()
+            return document
+        except IntegrityError:  # another request took this version (or, rarely, this code)
+            db.rollback()
+    raise ArchiveError("Phiếu này đang được phát hành đồng thời ở nơi khác; hãy thử lại.", 409)
+
+
+def visible(principal):
+    """The documents this account may read: its own unit's, or every unit's."""
+    query = select(Document)
+    if principal.role == "unit":
+        query = query.where(Document.unit_id == principal.unit_id)
+    return query
+
+
+def find(db, principal, document_id):
+    return db.scalar(visible(principal).where(Document.id == document_id))
+
+
+def is_latest_clause():
+    newer = aliased(Document)
+    return ~exists(select(newer.id).where(newer.previous_id == Document.id))
+
+
+def search(principal, *, unit=None, form=None, year=None, month=None, person=None,
+           all_versions=False):
+    query = visible(principal)
+    if unit:
+        query = query.join(Unit, Unit.id == Document.unit_id).where(Unit.code == unit)
+    if form:
+        query = query.where(Document.form == form)
+    if year:
+        query = query.where(Document.year == year)
+    if month:
+        query = query.where(Document.month == month)
+    if person:
+        query = query.where(Document.person_search.contains(fold(person), autoescape=True))
+    if not all_versions:
+        query = query.where(is_latest_clause())
+    return query.order_by(Document.year.desc(), Document.month.desc(), Document.unit_id,
+                          Document.person_search, Document.version.desc())
+
+
+def count(db, query):
+    return db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def history(db, document):
+    """Every version of the same unit, form, person and month, oldest first."""
+    return db.scalars(select(Document).filter_by(
+        unit_id=document.unit_id, form=document.form, person_key=document.person_key,
+        year=document.year, month=document.month).order_by(Document.version)).all()
+
+
+def newer_version(db, document):
+    return db.scalar(select(Document).where(Document.previous_id == document.id))
+
+
+def verify(db, principal, content):
+    """What the archive knows of this file: ("document" | "signed-scan", document) for an exact
+    match, ("altered", document) for a PDF bearing one of our codes whose bytes differ, or
+    (None, None)."""
+    digest = sha256(content)
+    document = db.scalar(visible(principal).where(Document.pdf_sha256 == digest))
+    if document is not None:
+        return "document", document
+    document = db.scalar(visible(principal).join(SignedScan).where(SignedScan.sha256 == digest))
+    if document is not None:
+        return "signed-scan", document
+    code = claimed_code(content)
+    if code:
+        document = db.scalar(visible(principal).where(Document.code == code))
+        if document is not None:
+            return "altered", document
+    return None, None
+
+
+def claimed_code(content):
+    """The document code a PDF says it carries (its Keywords), if it is a PDF at all."""
+    try:
+        info = PdfReader(io.BytesIO(content)).metadata or {}
+        keywords = str(info.get("/Keywords") or "")
+    except (PyPdfError, ValueError, TypeError, KeyError, OSError):
+        return None
+    candidates = [word for word in keywords.replace(",", " ").split()
+                  if len(word) == 9 and word[4] == "-"]
+    return candidates[0] if candidates else None
+
+
+def scan_type(content):
+    """(media type, extension) judged by the bytes, never by the file's name; None if the file is
+    not a PDF, JPEG, PNG or TIFF (or a PDF that does not open)."""
+    for signature, kind in SCAN_TYPES.items():
+        if content.startswith(signature):
+            if kind[0] == "application/pdf" and not _opens_as_pdf(content):
+                return None
+            return kind
+    return None
+
+
+def _opens_as_pdf(content):
+    try:
+        return len(PdfReader(io.BytesIO(content)).pages) > 0
+    except (PyPdfError, ValueError, TypeError, KeyError, OSError):
+        return False
+
+
+def add_scan(db, store, user, document, content, filename):
+    kind = scan_type(content)
+    if kind is None:
+        raise ArchiveError("Tệp bản quét phải là PDF, JPEG, PNG hoặc TIFF (xét theo nội dung tệp, "
+                           "không theo tên).", 415)
+    scan = SignedScan(document_id=document.id, sha256=store.put(content), media_type=kind[0],
+                      size=len(content), filename=(filename or f"ban-quet.{kind[1]}")[:255],
+                      uploaded_by_id=user.id)
+    db.add(scan)
+    db.commit()
+    return scan
