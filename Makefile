@@ -8,10 +8,14 @@ PORT ?= 5000
 THREADS ?= 8
 
 PY := $(VENV)/bin/python
+# Forms rendered without an account (nothing is archived): allowed when only this machine can
+# connect; `make run HOST=0.0.0.0` leaves it off unless PHIEU_ALLOW_ANONYMOUS_RENDER says otherwise.
+PHIEU_ALLOW_ANONYMOUS_RENDER ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),true,false)
 
 .PHONY: run test system-deps test-system-deps templates bench clean
 
 run: system-deps $(VENV)/.run-deps
+	PHIEU_ALLOW_ANONYMOUS_RENDER=$(PHIEU_ALLOW_ANONYMOUS_RENDER) \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --threads $(THREADS) --timeout 300 \
 		--access-logfile - 'app:create_app()'
 

@@ -61,9 +61,9 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
-    # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: fine on
-    # 127.0.0.1, set PHIEU_ALLOW_ANONYMOUS_RENDER=false on a shared network.
-    "ALLOW_ANONYMOUS_RENDER": True,
+    # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: off unless
+    # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
+    "ALLOW_ANONYMOUS_RENDER": False,
     "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",  # per address, and per account name
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; redis://… when there are several
     "RATELIMIT_HEADERS_ENABLED": True,

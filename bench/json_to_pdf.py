@@ -84,7 +84,10 @@ def main():
     body = json.loads(EXAMPLE.read_text("utf-8"))
     form = FORMS["phieu-01"]
     with tempfile.TemporaryDirectory() as work:
-        app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers})
+        app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers,
+                          "ALLOW_ANONYMOUS_RENDER": True,
+                          "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
+                          "DATA_DIR": f"{work}/files"})
         converter = app.extensions["converter"]
         while not converter.status()["ready"] or any(
                 w["state"] != "idle" for w in converter.status()["workers"]):

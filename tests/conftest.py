@@ -27,7 +27,7 @@ def make_app(work_dir, **overrides):
 
 
 def _archive_in(work_dir):
-    return {"TESTING": True, "WORK_DIR": str(work_dir),
+    return {"TESTING": True, "WORK_DIR": str(work_dir), "ALLOW_ANONYMOUS_RENDER": True,
             "DATABASE_URL": f"sqlite:///{work_dir}/archive.sqlite3",
             "DATA_DIR": str(Path(work_dir) / "files")}
 
@@ -106,6 +106,7 @@ def archive_app(request, app, tmp_path_factory):
     else:
         url = f"sqlite:///{root}/archive.sqlite3"
     return create_app({"TESTING": True, "WORK_DIR": str(root / "work"), "DATABASE_URL": url,
+                       "ALLOW_ANONYMOUS_RENDER": True,
                        "DATA_DIR": str(root / "files"), "CONVERT_WARM_START": False},
                       converter=app.extensions["converter"])
 

@@ -488,12 +488,16 @@ def test_a_login_only_redirects_within_the_site(archive):
 
 
 def test_rendering_without_an_account_follows_the_configuration(archive):
+    from app import DEFAULTS
+    assert DEFAULTS["ALLOW_ANONYMOUS_RENDER"] is False  # `make run` on 127.0.0.1 turns it on
     archive.app.config["ALLOW_ANONYMOUS_RENDER"] = False
     try:
         anonymous = archive.post("/api/v1/phieu-01/validate", None, json=example("phieu-01"))
+        blank = archive.get("/api/v1/phieu-01/blank", None)
         with_key = archive.post("/api/v1/phieu-01/validate", "admin", json=example("phieu-01"))
     finally:
         archive.app.config["ALLOW_ANONYMOUS_RENDER"] = True
+    assert blank.status_code == 401
     assert anonymous.status_code == 401 and anonymous.json["message"].startswith("Cần đăng nhập")
     assert with_key.status_code == 200
     assert archive.post("/api/v1/phieu-01/validate", None,

@@ -10,8 +10,7 @@ import unicodedata
 
 import pytest
 
-from app import create_app
-from conftest import example
+from conftest import example, make_app
 
 P01, TH = "phieu-01", "tong-hop"
 DELETE = object()  # as a value in a case: remove the key instead of setting it
@@ -477,8 +476,7 @@ def test_body_that_is_not_json_is_a_415(client, content_type):
 
 @pytest.fixture
 def small_client(tmp_path):
-    app = create_app({"TESTING": True, "WORK_DIR": str(tmp_path), "MAX_CONTENT_LENGTH": 1000})
-    return app.test_client()
+    return make_app(tmp_path, MAX_CONTENT_LENGTH=1000).test_client()
 
 
 def test_oversize_body_is_a_413(small_client):
