@@ -7,6 +7,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 
 import pytest
 import segno
@@ -99,6 +100,17 @@ def test_versions_belong_to_one_person_and_month(archive):
             tong_hop["version"]} == {1}
     body["person"]["full_name"] = "  lê  THỊ hà "  # the same person written differently
     assert archive.issue(body)["version"] == 2
+    body["person"]["full_name"] = unicodedata.normalize("NFD", "Lê Thị Hà")  # decomposed accents
+    assert archive.issue(body)["version"] == 3
+
+
+def test_a_500_row_tong_hop_is_archived_whole(archive):
+    body = example("tong-hop")
+    body["rows"] = [{"full_name": f"Cán bộ số {i:03d}", "rating": "tot"} for i in range(1, 501)]
+    record = archive.issue(body, form="tong-hop")
+    text = squash("".join(pdf_pages(archive.get(record["links"]["pdf"], "unit_a").data)))
+    assert "Cánbộsố001" in text and "Cánbộsố500" in text
+    assert len(json.loads(archive.get(record["links"]["json"], "unit_a").data)["rows"]) == 500
 
 
 def test_concurrent_corrections_get_distinct_versions(archive):
