@@ -6,7 +6,9 @@ In one run, for examples/phieu-01.json:
 2. the service's path, JSON → PDF through the Flask app with the warm engine, one request at a
    time, and each stage alone (validation, docxtpl rendering, conversion);
 3. throughput: `--clients` threads posting forms with distinct names through the app at once;
-4. memory: resident size of the service and of each LibreOffice worker afterwards.
+4. issuing into the archive (render with the code and QR, PDF/A, three files fsynced, the record
+   committed; SQLite in the run's temporary directory), one request at a time;
+5. memory: resident size of the service and of each LibreOffice worker afterwards.
 Medians in milliseconds. Nothing here asserts a time; it prints what it measured.
 """
 
@@ -71,6 +73,24 @@ def rss_mb(pid):
     return 0.0
 
 
+def archive_issuer(app, body):
+    """A function issuing `body` into the app's archive as a unit account (each call a new
+    version of the same person's form)."""
+    from archive import accounts
+    with app.extensions["database"].sessions() as db:
+        accounts.create_unit(db, "bench", body["unit"]["name"])
+        db.flush()
+        user = accounts.create_user(db, "bench", "unit", unit_code="bench")
+        key = accounts.create_api_key(db, user)[1]
+        db.commit()
+    client, headers = app.test_client(), {"Authorization": f"Bearer {key}"}
+
+    def issue():
+        response = client.post("/api/v1/documents/phieu-01", json=body, headers=headers)
+        assert response.status_code == 201, response.get_data(as_text=True)
+    return issue
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -109,7 +129,10 @@ def main():
             "validate (marshmallow)": timed(lambda: Phieu01Schema().load(body), args.runs),
             "render (docxtpl)": timed(lambda: render_docx(form.TEMPLATE, context, meta), args.runs),
             "convert (warm worker)": timed(lambda: converter.convert(docx), args.runs),
+            "convert to PDF/A-2b (warm worker)": timed(
+                lambda: converter.convert(docx, pdfa=True), args.runs),
         }
+        archived = timed(archive_issuer(app, body), args.runs)
 
         latencies, failures = [], []
         counter = iter(range(args.requests))
@@ -156,6 +179,8 @@ def main():
     for name, samples in stages.items():
         print(f"    {name}: median {median(samples):.1f} ms")
     print(f"  old / new: {median(old) / new:.1f}×")
+    print(f"  issue into the archive, one request at a time ({args.runs} runs): median "
+          f"{median(archived):.0f} ms ({median(archived) / new:.2f}× the stateless request)")
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else [0] * 19
     print(f"  throughput, {args.clients} concurrent clients, {args.requests} requests: "
           f"{len(latencies) / wall:.1f} PDFs/s; latency p50 {quantiles[9]:.0f} ms, "
