@@ -10,6 +10,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.models import AuditEvent
+from schemas.fields import quoted
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ def record(action, outcome="ok", *, detail="", document_id=None, user=None):
     principal = g.get("principal") if has_request_context() else None
     user_id = user.id if user else principal.user_id if principal else None
     username = user.username if user else principal.username if principal else None
-    event = AuditEvent(action=action, outcome=outcome, detail=detail[:2000],
+    event = AuditEvent(action=action, outcome=outcome, detail=quoted(detail, 2000),
                        document_id=document_id, user_id=user_id, username=username)
     if has_request_context():
         event.method, event.path = request.method, request.path[:500]

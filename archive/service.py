@@ -21,7 +21,7 @@ from archive.models import Document, SignedScan, Unit
 from archive.store import sha256
 from forms.documents import FORMS, make_document
 from schemas import SCHEMAS
-from schemas.fields import fold
+from schemas.fields import fold, quoted
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 SCAN_TYPES = {  # signature at the start of the file → (media type, file extension)
@@ -192,7 +192,7 @@ def add_scan(db, store, user, document, content, filename):
         raise ArchiveError("Tệp bản quét phải là PDF, JPEG, PNG hoặc TIFF (xét theo nội dung tệp, "
                            "không theo tên).", 415)
     scan = SignedScan(document_id=document.id, sha256=store.put(content), media_type=kind[0],
-                      size=len(content), filename=(filename or f"ban-quet.{kind[1]}")[:255],
+                      size=len(content), filename=quoted(filename or f"ban-quet.{kind[1]}", 255),
                       uploaded_by_id=user.id)
     db.add(scan)
     db.commit()

@@ -2,6 +2,7 @@ import copy
 import json
 import os
 import re
+import secrets
 import shutil
 import unicodedata
 from io import BytesIO
@@ -85,30 +86,34 @@ ACCOUNTS = {  # username: (role, unit code)
 }
 
 
-def _fresh_database(url):
+@pytest.fixture(scope="session", params=ARCHIVE_BACKENDS)
+def archive_app(request, app, tmp_path_factory):
+    """An app with its own archive, sharing the session's warm LibreOffice engine. On
+    PostgreSQL it gets a schema of its own, so two test runs can share the server."""
+    root = tmp_path_factory.mktemp(f"archive-{request.param}")
+    if request.param == "postgresql":
+        server = os.environ.get("TEST_DATABASE_URL")
+        if not server:
+            pytest.skip("TEST_DATABASE_URL is not set; `make test` starts PostgreSQL and sets it")
+        schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+        _run_sql(server, f"CREATE SCHEMA {schema}")
+        request.addfinalizer(lambda: _run_sql(server, f"DROP SCHEMA {schema} CASCADE"))
+        url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{root}/archive.sqlite3"
+    archived = create_app({"TESTING": True, "WORK_DIR": str(root / "work"), "DATABASE_URL": url,
+                           "ALLOW_ANONYMOUS_RENDER": True, "DATA_DIR": str(root / "files"),
+                           "CONVERT_WARM_START": False}, converter=app.extensions["converter"])
+    yield archived
+    archived.extensions["database"].engine.dispose()
+
+
+def _run_sql(url, statement):
     from sqlalchemy import create_engine, text
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(statement))
     engine.dispose()
-
-
-@pytest.fixture(scope="session", params=ARCHIVE_BACKENDS)
-def archive_app(request, app, tmp_path_factory):
-    """An app with its own archive, sharing the session's warm LibreOffice engine."""
-    root = tmp_path_factory.mktemp(f"archive-{request.param}")
-    if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("TEST_DATABASE_URL is not set; `make test` starts PostgreSQL and sets it")
-        _fresh_database(url)
-    else:
-        url = f"sqlite:///{root}/archive.sqlite3"
-    return create_app({"TESTING": True, "WORK_DIR": str(root / "work"), "DATABASE_URL": url,
-                       "ALLOW_ANONYMOUS_RENDER": True,
-                       "DATA_DIR": str(root / "files"), "CONVERT_WARM_START": False},
-                      converter=app.extensions["converter"])
 
 
 class Archive:

@@ -304,6 +304,8 @@ def test_a_signed_scan_is_kept_beside_the_pdf_with_its_own_hash(archive, unit_a_
 
     record = archive.get(unit_a_record["links"]["self"], "unit_a").json
     assert [s["filename"] for s in record["scans"]] == ["Bản quét.pdf", "anh.png"]
+    odd = archive.post(url, "secretariat", data=upload(png_scan(), "a\u202eb\x07.png"))
+    assert odd.json["filename"] == "a\ufffdb\ufffd.png"  # no bidi or control characters kept
     assert record["sha256"] == unit_a_record["sha256"]  # the generated PDF is untouched
     pdf = archive.get(unit_a_record["links"]["pdf"], "unit_a").data
     assert service.sha256(pdf) == unit_a_record["sha256"]["pdf"]

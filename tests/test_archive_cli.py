@@ -125,14 +125,15 @@ def test_a_postgresql_backup_restores_with_pg_restore(archive, tmp_path):
     assert run(archive.app, "backup", str(tmp_path / "backup")).exit_code == 0
 
     with database.engine.begin() as connection:  # the disaster
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        schema = connection.execute(text("SELECT current_schema()")).scalar()
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     database.engine.dispose()
     shutil.rmtree(archive.store.root)
 
     libpq = make_url(database.url).set(drivername="postgresql").render_as_string(
         hide_password=False)
-    subprocess.run(["pg_restore", "--no-owner", "--dbname", libpq,
+    subprocess.run(["pg_restore", "--no-owner", "--schema", schema, "--dbname", libpq,
                     str(tmp_path / "backup" / "phieu.pgdump")], check=True)
     shutil.copytree(tmp_path / "backup" / "files", archive.store.root)
     check = run(archive.app, "check-files")
