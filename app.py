@@ -105,6 +105,10 @@ def create_app(test_config=None, *, converter=None):
     api = Api(app)
     api.spec.components.security_scheme("khoa_api", {
         "type": "http", "scheme": "bearer", "description": "Khóa API: Bearer phk_…"})
+    api.spec.components.security_scheme("phien_dang_nhap", {
+        "type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
+        "description": "Cookie đăng nhập của trang web (/dang-nhap); yêu cầu POST kèm tiêu đề "
+                       "X-CSRFToken"})
     csrf = CSRFProtect(app)
     api.register_blueprint(health_bp)
     # The API's posts are checked for CSRF in archive.access, and only when they ride on the

@@ -4,7 +4,7 @@ the command-line tools (archive/cli.py)."""
 from sqlalchemy import select
 
 from api import Blueprint
-from api.documents import REFUSALS
+from api.documents import REFUSALS, SECURITY
 from archive import access, db, service
 from archive.models import AuditEvent
 from schemas.archive import AuditEventSchema, AuditQuerySchema
@@ -18,8 +18,8 @@ bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
 @bp.arguments(AuditQuerySchema, location="query")
 @bp.response(200, AuditEventSchema(many=True))
 @bp.paginate(page_size=50, max_page_size=500)
-@bp.doc(summary="Nhật ký kiểm tra: mọi lần phát hành, tải về, tải lên, đăng nhập và từ chối",
-        responses=REFUSALS)
+@bp.doc(security=SECURITY, responses=REFUSALS,
+        summary="Nhật ký kiểm tra: mọi lần phát hành, tải về, tải lên, đăng nhập và từ chối")
 def audit_events(query, pagination_parameters):
     """Mới nhất trước; số trang trong tiêu đề X-Pagination."""
     db_session = db.session()

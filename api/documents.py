@@ -17,7 +17,7 @@ from api.forms import content_disposition
 from archive import access, audit, db, service
 from archive.models import User
 from archive.store import StoreError, sha256
-from forms.documents import FORMS, MIMETYPES, Document
+from forms.documents import FORMS, MIMETYPES
 from schemas import SCHEMAS
 from schemas.archive import (DocumentDetailSchema, DocumentQuerySchema, DocumentSchema,
                              ScanSchema, VerifyResultSchema)
@@ -27,6 +27,7 @@ bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
                            "ký, xác minh tệp.")
 
 READERS = ("unit", "secretariat")
+SECURITY = [{"khoa_api": []}, {"phien_dang_nhap": []}]  # a key, or the web pages' login cookie
 NOT_FOUND = "Không tìm thấy phiếu này trong kho lưu trữ."
 UPLOADS = {"documents.signed_scan", "documents.verify"}
 REFUSALS = {
@@ -86,7 +87,7 @@ def _register_issue(slug):
     @access.require("unit")
     @bp.arguments(SCHEMAS[slug], location="json")
     @bp.response(201, DocumentDetailSchema)
-    @bp.doc(summary=f"Phát hành {form.TITLE} vào kho lưu trữ",
+    @bp.doc(security=SECURITY, summary=f"Phát hành {form.TITLE} vào kho lưu trữ",
             responses={**REFUSALS, 503: {"description": "LibreOffice hoặc kho tệp tạm thời "
                                                         "không dùng được"}})
     def issue(data):
@@ -123,7 +124,7 @@ for _slug in FORMS:
 @bp.arguments(DocumentQuerySchema, location="query")
 @bp.response(200, DocumentSchema(many=True))
 @bp.paginate(page_size=20, max_page_size=200)
-@bp.doc(summary="Tra cứu phiếu đã lưu", responses=REFUSALS)
+@bp.doc(security=SECURITY, summary="Tra cứu phiếu đã lưu", responses=REFUSALS)
 def documents(query, pagination_parameters):
     """Lọc theo đơn vị, loại phiếu, năm, tháng, họ tên; mặc định chỉ bản mới nhất của mỗi phiếu.
     Số trang, tổng số phiếu nằm trong tiêu đề X-Pagination."""
@@ -137,7 +138,7 @@ def documents(query, pagination_parameters):
 @bp.route("/<int:document_id>", methods=["GET"])
 @access.require(*READERS)
 @bp.response(200, DocumentDetailSchema)
-@bp.doc(summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
+@bp.doc(security=SECURITY, summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def document(document_id):
     return detail(_document_or_404(document_id, "read"))
@@ -146,7 +147,7 @@ def document(document_id):
 def _register_download(part):
     @bp.route(f"/<int:document_id>/{part}", methods=["GET"], endpoint=f"document_{part}")
     @access.require(*READERS)
-    @bp.doc(summary=f"Tải tệp {part.upper()} đã lưu", responses={
+    @bp.doc(security=SECURITY, summary=f"Tải tệp {part.upper()} đã lưu", responses={
         200: {"description": "Tệp đã lưu, đúng từng byte",
               "content": {PARTS[part]: {"schema": {"type": "string", "format": "binary"}}}},
         **REFUSALS, 404: {"description": NOT_FOUND}})
@@ -170,7 +171,7 @@ for _part in PARTS:
 @access.require("secretariat")
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(201, ScanSchema)
-@bp.doc(summary="Tải lên bản quét bản giấy đã ký, đóng dấu", responses={
+@bp.doc(security=SECURITY, summary="Tải lên bản quét bản giấy đã ký, đóng dấu", responses={
     **REFUSALS, 404: {"description": NOT_FOUND},
     413: {"description": "Tệp quá lớn"},
     415: {"description": "Không phải PDF, JPEG, PNG hay TIFF (xét theo nội dung)"}})
@@ -195,7 +196,7 @@ def signed_scan(files, document_id):
 
 @bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
 @access.require(*READERS)
-@bp.doc(summary="Tải bản quét đã ký", responses={
+@bp.doc(security=SECURITY, summary="Tải bản quét đã ký", responses={
     200: {"description": "Bản quét", "content": {"application/octet-stream": {
         "schema": {"type": "string", "format": "binary"}}}},
     **REFUSALS, 404: {"description": NOT_FOUND}})
@@ -217,7 +218,8 @@ def signed_scan_file(document_id, scan_id):
 @access.require(*READERS)
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(200, VerifyResultSchema)
-@bp.doc(summary="Xác minh một tệp PDF: có đúng là bản đã lưu, chưa bị sửa?", responses=REFUSALS)
+@bp.doc(security=SECURITY, responses=REFUSALS,
+        summary="Xác minh một tệp PDF: có đúng là bản đã lưu, chưa bị sửa?")
 def verify(files):
     """So mã băm SHA-256 của tệp với các bản PDF/A đã phát hành và các bản quét đã ký mà tài
     khoản được xem; tệp mang mã lưu trữ nhưng khác nội dung được báo là đã bị sửa."""

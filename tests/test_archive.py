@@ -14,7 +14,7 @@ import segno
 from pypdf import PdfReader
 
 from archive import service
-from archive.models import ApiKey, AuditEvent, Document, SignedScan
+from archive.models import ApiKey, Document, SignedScan
 from conftest import PASSWORD, example, pdf_pages, squash, unit_b_body
 
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
