@@ -1,8 +1,9 @@
 """The web pages: a Vietnamese form for each official form, for people who never write JSON.
 
-The pages post JSON to the same API (/api/v1/…) as any program, so one schema validates both.
-The one form post of their own, the spreadsheet import, carries a CSRF token. Every page is
-served with a Content-Security-Policy that allows only this service's own scripts and styles.
+The pages post JSON to the same API (/api/v1/…) as any program, so one schema validates both;
+with the login cookie the posts carry the page's CSRF token, as do the pages' own form posts
+(the spreadsheet import; the archive's pages in web/archive_pages.py). Every page is served with a
+Content-Security-Policy that allows only this service's own scripts and styles.
 """
 
 import io
@@ -10,6 +11,7 @@ import io
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 from flask_wtf.csrf import CSRFError
 
+from archive import access
 from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATING_COLUMNS,
                          IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
 from web import spreadsheet
@@ -31,19 +33,25 @@ CONTENT_SECURITY_POLICY = "; ".join([
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.after_request
+@bp.after_app_request
 def security_headers(response):
+    """On the pages of this blueprint and the login page (not the API, not Swagger UI's page)."""
+    if request.blueprint not in ("web", "accounts"):
+        return response
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 
+CSRF_MESSAGE = "Thiếu hoặc sai mã bảo vệ (CSRF) của trang; hãy tải lại trang rồi thử lại."
+
+
 @bp.app_errorhandler(CSRFError)
 def csrf_refused(error):
-    return jsonify(code=400, status="Bad Request",
-                   message="Thiếu hoặc sai mã bảo vệ (CSRF) của trang; hãy tải lại trang rồi thử "
-                           "lại."), 400
+    if request.accept_mimetypes.best == "text/html":  # a form posted by the browser itself
+        return render_template("error.html", title="Trang đã cũ", message=CSRF_MESSAGE), 400
+    return jsonify(code=400, status="Bad Request", message=CSRF_MESSAGE), 400
 
 
 def _vocabularies():
@@ -58,6 +66,11 @@ def _vocabularies():
     }
 
 
+def _needs_login():
+    """The render endpoints refuse this visitor (ALLOW_ANONYMOUS_RENDER off, not logged in)."""
+    return not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None
+
+
 @bp.route("/")
 def index():
     return render_template("index.html")
@@ -65,12 +78,15 @@ def index():
 
 @bp.route("/phieu-01")
 def phieu_01():
-    return render_template("phieu_01.html", **_vocabularies())
+    return render_template("phieu_01.html", issuer=archive_pages.account_unit(),
+                           needs_login=_needs_login(), **_vocabularies())
 
 
 @bp.route("/tong-hop")
 def tong_hop():
-    return render_template("tong_hop.html", columns=spreadsheet.COLUMNS, **_vocabularies())
+    return render_template("tong_hop.html", columns=spreadsheet.COLUMNS,
+                           issuer=archive_pages.account_unit(), needs_login=_needs_login(),
+                           **_vocabularies())
 
 
 @bp.route("/tong-hop/mau-bang.xlsx")
@@ -95,3 +111,6 @@ def import_rows():
     except spreadsheet.SpreadsheetError as error:
         return jsonify(code=422, status="Unprocessable Entity", message=error.message), 422
     return jsonify(rows=rows)
+
+
+from web import archive_pages  # noqa: E402  (registers its routes on `bp`)

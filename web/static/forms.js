@@ -1,5 +1,6 @@
 // What both form pages share: lists of items, reading and filling the form as the API's JSON,
-// errors beside their fields, drafts, preview and downloads. No library; no inline script.
+// errors beside their fields, drafts, preview and downloads, and (for a unit account) issuing
+// the form into the archive. No library; no inline script.
 "use strict";
 
 const Forms = (() => {
@@ -8,6 +9,7 @@ const Forms = (() => {
   const api = `/api/v1/${slug}`;
   const draftKey = `phieu-draft:${slug}`;
   const status = document.getElementById("status");
+  const LOGIN_NEEDED = "Cần đăng nhập (hoặc phiên đăng nhập đã hết): bấm «Đăng nhập» ở góc trên bên phải rồi làm lại; dữ liệu đã gõ vẫn được giữ trên trình duyệt này.";
 
   // ------------------------------------------------------------------ lists of items
 
@@ -163,10 +165,16 @@ const Forms = (() => {
 
   // ------------------------------------------------------------------ requests
 
+  // The page's CSRF token goes with every post: a post riding on the login cookie needs it.
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
   async function post(url, data) {
     return fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json, application/pdf, */*" },
+      headers: { "Content-Type": "application/json", "Accept": "application/json, application/pdf, */*", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(data),
     });
   }
@@ -196,6 +204,7 @@ const Forms = (() => {
     }
     const body = await response.json().catch(() => ({}));
     if (response.status === 422) { say(""); showErrors(body); }
+    else if (response.status === 401) say(LOGIN_NEEDED);
     else say(body.message || `Lỗi ${response.status}; hãy thử lại.`);
     return null;
   }
@@ -221,6 +230,68 @@ const Forms = (() => {
     frame.hidden = false;
     frame.scrollIntoView({ block: "start" });
     say(`Đã tạo bản xem trước: ${file.name}`);
+  }
+
+  // ------------------------------------------------------------------ the archive
+
+  // A unit account's form starts with its own unit (the archive refuses another unit's name).
+  function prefillUnit() {
+    if (!form.dataset.unitName) return;
+    const name = form.querySelector('[name="unit.name"]');
+    const parent = form.querySelector('[name="unit.parent"]');
+    if (name.value.trim() !== "") return;
+    name.value = form.dataset.unitName;
+    if (parent && parent.value.trim() === "") parent.value = form.dataset.unitParent || "";
+  }
+
+  function link(href, text) {
+    const anchor = document.createElement("a");
+    anchor.href = href;
+    anchor.textContent = text;
+    return anchor;
+  }
+
+  function showIssued(record) {
+    const box = document.getElementById("issued");
+    const head = document.createElement("p");
+    head.className = "issued-head";
+    head.textContent = `Đã lưu: mã lưu trữ ${record.code}, bản ${record.version}`;
+    const links = document.createElement("p");
+    links.append(link(record.links.pdf, "Tải PDF đã lưu"), " · ",
+      link(`${form.dataset.records}/${record.id}`, "Xem hồ sơ phiếu"));
+    box.replaceChildren(head, links);
+    if (record.version > 1) {
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = `Phiếu này đã được lưu trước đó; bản ${record.version} là bản sửa, các bản trước vẫn được giữ.`;
+      box.appendChild(note);
+    }
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  // Issues the form: the same JSON as the downloads, to the archive; errors show the same way.
+  async function issue(button) {
+    clearErrors();
+    const box = document.getElementById("issued");
+    box.hidden = true;
+    box.replaceChildren();
+    button.disabled = true;
+    say("Đang phát hành và lưu phiếu vào hồ sơ…");
+    let response;
+    try {
+      response = await post(form.dataset.issue, read());
+    } catch (error) {
+      say("Không kết nối được máy chủ; phiếu chưa được lưu, hãy thử lại.");
+      return;
+    } finally {
+      button.disabled = false;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 201) { say(""); showIssued(body); return; }
+    if (response.status === 422) { say(""); showErrors(body); return; }
+    if (response.status === 401) { say(`Phiếu chưa được lưu. ${LOGIN_NEEDED}`); return; }
+    say(body.message || `Lỗi ${response.status}; phiếu chưa được lưu, hãy thử lại.`);
   }
 
   // ------------------------------------------------------------------ drafts
@@ -265,6 +336,7 @@ const Forms = (() => {
       }
       const action = button.dataset.action;
       if (action === "preview") preview();
+      else if (action === "issue") issue(button);
       else if (action === "pdf" || action === "docx") {
         produce(action).then((file) => { if (file) { saveAs(file.blob, file.name); say(`Đã tải ${file.name}`); } });
       } else if (action === "save-draft") {
@@ -273,6 +345,7 @@ const Forms = (() => {
         if (window.confirm("Xóa hết dữ liệu đã nhập trên trang này?")) {
           fill({}, itemTemplates);
           localStorage.removeItem(draftKey);
+          prefillUnit();
           onFill();
           changed();
         }
@@ -284,6 +357,7 @@ const Forms = (() => {
       if (!file) return;
       try {
         fill(JSON.parse(await file.text()), itemTemplates);
+        prefillUnit();
         onFill();
         changed();
         say(`Đã mở bản nháp ${file.name}`);
@@ -293,6 +367,7 @@ const Forms = (() => {
     });
     const draft = storedDraft();
     if (draft) { fill(draft, itemTemplates); say("Đã khôi phục bản nháp lưu trên trình duyệt này."); }
+    prefillUnit();
     onFill();
     onChange(read());
   }

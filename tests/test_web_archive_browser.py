@@ -1,0 +1,269 @@
+"""The archive's pages in a real browser: Playwright driving Debian's chromium against the service
+on 127.0.0.1 (its own SQLite archive, the session's warm LibreOffice engine). Log in, issue a
+Phiếu 01 from its page, find it in the list, download it; the secretariat's scan upload; verifying
+a file. Screenshots go to test-artifacts/."""
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
+from werkzeug.serving import make_server
+
+from conftest import pdf_pages, squash
+from test_web_archive import PASSWORD, PARENT, body_for, issue, new_app, png
+from test_web_browser import CHROMIUM, CHROMIUM_ARGS, field, shot
+
+CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+
+
+@pytest.fixture(scope="module")
+def site(app, tmp_path_factory):
+    web = new_app(app, tmp_path_factory.mktemp("web-archive-browser"))
+    httpd = make_server("127.0.0.1", 0, web, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    web.url = f"http://127.0.0.1:{httpd.server_port}"
+    yield web
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def watched(context):
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: "Refused to" in message.text
+            and page.errors.append(message.text))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, locale="vi-VN",
+                                  viewport={"width": 1280, "height": 900})
+    page = watched(context)
+    yield page
+    context.close()
+    assert not page.errors, page.errors
+
+
+def log_in(page, site, username, then="/"):
+    page.goto(f"{site.url}/dang-nhap?next={then}")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    page.wait_for_url(f"{site.url}{then}")
+
+
+def issued_code(page):
+    box = page.locator("#issued")
+    expect(box).to_be_visible(timeout=60_000)
+    return CODE.search(box.locator(".issued-head").text_content()).group(0)
+
+
+def test_log_in_issue_a_phieu_01_find_it_and_download_it(page, site):
+    page.goto(site.url + "/ho-so")
+    expect(page).to_have_url(re.compile(r"/dang-nhap\?next=/ho-so$"))
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    shot(page, "dang-nhap")
+    page.locator("#username").fill("anh")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    expect(page).to_have_url(site.url + "/ho-so")
+    expect(page.locator(".account")).to_contain_text("Nguyễn Văn Anh")
+    expect(page.locator(".account")).to_contain_text("Tài khoản đơn vị")
+
+    page.get_by_role("link", name="Phiếu số 01").first.click()
+    # The unit's own name and parent are filled in for it.
+    expect(field(page, "unit.name")).to_have_value("Phòng Nội vụ")
+    expect(field(page, "unit.parent")).to_have_value(PARENT)
+    field(page, "period.month").select_option("11")
+    field(page, "period.year").fill("2026")
+    field(page, "person.full_name").fill("Nguyễn Thị Ngọc Ánh")
+    page.locator('[data-add="sections.political"]').click()
+    field(page, "sections.political.0.content").fill("Chấp hành giờ giấc làm việc")
+    field(page, "sections.political.0.self.result").fill("Đúng giờ cả tháng")
+    field(page, "monthly_rating").select_option("hoan_thanh_tot")
+
+    issue_button = page.get_by_role("button", name="Phát hành và lưu hồ sơ")
+    expect(issue_button).to_be_visible()
+    issue_button.click()
+    code = issued_code(page)
+    expect(page.locator("#issued")).to_contain_text(f"Đã lưu: mã lưu trữ {code}, bản 1")
+    shot(page, "phieu-01-da-luu")
+
+    # Issued again: the correction is version 2, under a new code.
+    issue_button.click()
+    expect(page.locator("#issued")).to_contain_text("bản 2", timeout=60_000)
+    second = issued_code(page)
+    assert second != code
+    expect(page.locator("#issued")).to_contain_text("bản sửa")
+
+    page.locator("#issued").get_by_role("link", name="Xem hồ sơ phiếu").click()
+    expect(page.locator("h1")).to_contain_text("Nguyễn Thị Ngọc Ánh")
+    expect(page.locator(".facts").first).to_contain_text(second)
+    expect(page.locator("table.versions tbody tr")).to_have_count(2)
+    expect(page.locator("table.versions tr.current")).to_contain_text("đang xem")
+    shot(page, "ho-so-chi-tiet")
+
+    page.get_by_role("link", name="Hồ sơ đã lưu").first.click()
+    page.locator("#q-person").fill("ngoc anh")
+    page.get_by_role("button", name="Lọc").click()
+    row = page.locator("table.records tbody tr", has_text=second)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Nguyễn Thị Ngọc Ánh")
+    expect(row).to_contain_text("11/2026")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)  # the latest version only
+    shot(page, "ho-so")
+
+    with page.expect_download() as info:
+        row.get_by_role("link", name=f"Tải PDF phiếu {second}").click()
+    pdf = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename == \
+        f"Phiếu 01 - Nguyễn Thị Ngọc Ánh - tháng 11-2026 - {second}.pdf"
+    pages = pdf_pages(pdf)
+    assert squash("Nguyễn Thị Ngọc Ánh") in squash(pages[0])
+    assert all(f"Mã lưu trữ: {second}" in text for text in pages)
+    assert second in str(PdfReader(info.value.path()).metadata.get("/Keywords"))
+
+
+def test_issue_errors_sit_beside_their_fields(page, site):
+    log_in(page, site, "anh", "/phieu-01")
+    field(page, "period.month").select_option("12")
+    field(page, "period.year").fill("2026")
+    field(page, "person.full_name").fill("")
+    page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
+    message = page.locator('[id="e-person.full_name"]')
+    expect(message).to_have_text("Họ và tên: không được để trống")
+    expect(field(page, "person.full_name")).to_be_focused()
+    expect(page.locator("#issued")).to_be_hidden()
+
+    # Another unit's name: the archive refuses it at the unit field.
+    field(page, "person.full_name").fill("Lê Văn Tám")
+    field(page, "unit.name").fill("Phòng Y tế")
+    page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
+    expect(page.locator('[id="e-unit.name"]')).to_contain_text("không phải đơn vị của tài khoản")
+    expect(field(page, "unit.name")).to_have_attribute("aria-invalid", "true")
+    shot(page, "phieu-01-phat-hanh-loi")
+
+
+def test_preview_still_works_when_logged_in(page, site):
+    """The form pages' posts carry the CSRF token, which the login cookie requires."""
+    log_in(page, site, "vanphong", "/phieu-01")
+    expect(page.get_by_role("button", name="Phát hành và lưu hồ sơ")).to_have_count(0)
+    expect(field(page, "unit.name")).to_have_value("")  # not a unit account: nothing filled in
+    field(page, "unit.name").fill("Phòng Nội vụ")
+    field(page, "period.month").select_option("11")
+    field(page, "period.year").fill("2026")
+    field(page, "person.full_name").fill("Đoàn Minh Khôi")
+    page.locator('[data-action="preview"]').click()
+    expect(page.locator("#preview")).to_be_visible()
+    expect(page.locator("#advice")).to_contain_text("Gợi ý")
+
+
+def test_without_a_login_the_page_says_to_log_in(page, site):
+    page.goto(site.url + "/phieu-01")
+    expect(page.locator(".notice")).to_contain_text("Cần đăng nhập để xem trước")
+    expect(page.get_by_role("button", name="Phát hành và lưu hồ sơ")).to_have_count(0)
+    field(page, "unit.name").fill("Phòng Nội vụ")
+    page.locator('[data-action="pdf"]').click()
+    expect(page.locator("#status")).to_contain_text("Cần đăng nhập")
+    page.set_viewport_size({"width": 375, "height": 800})
+    shot(page, "phieu-01-can-dang-nhap-man-hinh-hep")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator(".account").get_by_role("link", name="Đăng nhập").click()
+    page.locator("#username").fill("anh")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form.login button[type=submit]").click()
+    expect(page).to_have_url(site.url + "/phieu-01")
+    expect(field(page, "unit.name")).to_have_value("Phòng Nội vụ")  # the draft came back
+    expect(page.locator(".notice")).to_have_count(0)
+
+
+def test_issue_a_tong_hop_from_its_page(page, site):
+    log_in(page, site, "binh", "/tong-hop")
+    expect(field(page, "unit.name")).to_have_value("Phòng Tài chính - Kế hoạch")
+    field(page, "period.month").select_option("11")
+    field(page, "period.year").fill("2026")
+    field(page, "rows.0.full_name").fill("Trần Thị Mai")  # the page starts with one row
+    page.locator('[id="f-rows.0.rating-tot"]').check()
+    page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
+    code = issued_code(page)
+    page.locator("#issued").get_by_role("link", name="Xem hồ sơ phiếu").click()
+    expect(page.locator("h1")).to_contain_text("Phiếu tổng hợp")
+    expect(page.locator(".facts").first).to_contain_text(code)
+
+
+def test_the_secretariat_uploads_a_scan_then_anyone_verifies(page, site, tmp_path):
+    document_id = issue(site, "anh", body_for("noi-vu", "Lê Minh Đức", month=10))
+    log_in(page, site, "vanphong", f"/ho-so/{document_id}")
+    expect(page.locator(".account")).to_contain_text("Văn phòng (bộ phận tổng hợp)")
+    scan = tmp_path / "Bản quét đã ký.png"
+    scan.write_bytes(png())
+    page.locator("#scan-file").set_input_files(str(scan))
+    page.get_by_role("button", name="Tải lên bản quét").click()
+    expect(page.locator(".flash-ok")).to_contain_text("Đã lưu bản quét «Bản quét đã ký.png»")
+    expect(page.locator(".scans")).to_contain_text("image/png")
+    shot(page, "ho-so-ban-quet")
+
+    bogus = tmp_path / "khong-phai.pdf"
+    bogus.write_text("chỉ là chữ", "utf-8")
+    page.locator("#scan-file").set_input_files(str(bogus))
+    page.get_by_role("button", name="Tải lên bản quét").click()
+    expect(page.locator(".flash-error")).to_contain_text("Tệp bản quét phải là PDF, JPEG, PNG "
+                                                         "hoặc TIFF")
+
+    # The archived PDF, downloaded, then checked on /xac-minh.
+    with page.expect_download() as info:
+        page.locator(".downloads-bar").get_by_role("link", name="Tải PDF").click()
+    page.get_by_role("link", name="Xác minh tệp").click()
+    page.locator("#verify-file").set_input_files(info.value.path())
+    page.get_by_role("button", name="Xác minh", exact=True).click()
+    expect(page.locator(".verdict")).to_contain_text("Đúng là bản gốc")
+    expect(page.locator(".verdict a")).to_have_attribute("href", f"/ho-so/{document_id}")
+    shot(page, "xac-minh")
+
+    altered = tmp_path / "da-sua.pdf"
+    altered.write_bytes(Path(info.value.path()).read_bytes() + b"\n% edited\n")
+    page.locator("#verify-file").set_input_files(str(altered))
+    page.get_by_role("button", name="Xác minh", exact=True).click()
+    expect(page.locator(".verdict")).to_contain_text("Tệp đã bị sửa đổi")
+    shot(page, "xac-minh-da-sua")
+
+    # The secretariat's list: every unit, a unit column and a unit filter.
+    page.get_by_role("link", name="Hồ sơ đã lưu").click()
+    expect(page.get_by_role("columnheader", name="Đơn vị")).to_be_visible()
+    page.get_by_label("Đơn vị").select_option("noi-vu")
+    page.get_by_label("Cả các bản đã sửa").check()
+    page.get_by_role("button", name="Lọc").click()
+    expect(page).to_have_url(re.compile(r"unit=noi-vu"))
+    rows = page.locator("table.records tbody tr")
+    expect(rows.first).to_be_visible()
+    for text in rows.all_text_contents():
+        assert "Phòng Nội vụ" in text
+    shot(page, "ho-so-van-phong")
+
+
+def test_the_archive_pages_fit_a_narrow_screen(browser, site):
+    document_id = issue(site, "anh", body_for("noi-vu", "Phạm Thị Hồng Nhung", month=9))
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
+    page = watched(context)
+    log_in(page, site, "anh", "/ho-so")
+    for path, name in [("/ho-so", "ho-so-man-hinh-hep"),
+                       (f"/ho-so/{document_id}", "ho-so-chi-tiet-man-hinh-hep"),
+                       ("/xac-minh", "xac-minh-man-hinh-hep")]:
+        page.goto(site.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        shot(page, name)
+    context.close()
+    assert not page.errors, page.errors

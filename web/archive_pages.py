@@ -1,0 +1,261 @@
+"""The archive in the web pages: the list of saved forms, one record with its versions and signed
+scans, the secretariat's upload of a signed scan, and checking whether a file is an original.
+
+Everything goes through archive.service and the same rules as the JSON API: a unit account sees
+its own unit's records only, another unit's record answers 404 like a missing one (and the
+refusal goes to the audit log), the administrator reads no records. Downloads link to the API's
+endpoints, which accept the login cookie.
+"""
+
+from datetime import timedelta, timezone
+from functools import wraps
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from marshmallow import EXCLUDE, ValidationError
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from api.documents import NOT_FOUND, _document_or_404, detail
+from archive import access, audit, db, service
+from archive.models import ROLES, Document, Unit, User
+from archive.store import StoreError
+from forms.documents import FORMS
+from schemas.archive import DocumentQuerySchema
+from web import bp
+
+READERS = ("unit", "secretariat")
+PAGE_SIZE = 20
+UPLOADS = {"web.upload_scan", "web.verify"}
+try:
+    LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+except ZoneInfoNotFoundError:  # no tz database: Việt Nam has kept UTC+7, without summer time
+    LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
+
+VERIFY_ANSWERS = {  # match → (tone, heading, explanation)
+    "document": ("ok", "Đúng là bản gốc",
+                 "Tệp trùng khớp từng byte với bản PDF đã phát hành và lưu trong kho; chưa bị "
+                 "thay đổi."),
+    "signed-scan": ("ok", "Đúng là bản quét đã ký",
+                    "Tệp trùng khớp từng byte với bản quét bản giấy đã ký, đóng dấu được lưu kèm "
+                    "phiếu này."),
+    "altered": ("bad", "Tệp đã bị sửa đổi",
+                "Tệp mang mã lưu trữ của phiếu dưới đây nhưng nội dung khác bản đã lưu: đã bị "
+                "sửa đổi hoặc không phải bản gốc. Hãy dùng bản tải từ kho."),
+    None: ("none", "Không tìm thấy",
+           "Không có phiếu nào trong kho lưu trữ (trong phạm vi tài khoản này được xem) trùng "
+           "với tệp này."),
+}
+
+
+# ---------------------------------------------------------------------- helpers for templates
+
+@bp.app_template_filter("local_time")
+def local_time(moment):
+    """dd/mm/yyyy HH:MM in Hà Nội time."""
+    return moment.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+@bp.app_template_filter("file_size")
+def file_size(size):
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@bp.app_template_global()
+def form_title(slug):
+    return FORMS[slug].TITLE
+
+
+@bp.app_context_processor
+def account():
+    """The header's account block: who is logged in, and where "Đăng nhập" comes back to."""
+    principal = access.current()
+    if request.endpoint == "accounts.login":
+        here = request.values.get("next") or url_for("web.index")
+    else:
+        query = request.query_string.decode("latin-1")
+        here = request.path + (f"?{query}" if query else "")
+    return {"principal": principal, "login_next": here,
+            "role_label": ROLES.get(principal.role, principal.role) if principal else None,
+            "reads_records": principal is not None and principal.role in READERS}
+
+
+def error_page(status, title, message):
+    return render_template("error.html", title=title, message=message), status
+
+
+def not_found():
+    return error_page(404, "Không tìm thấy phiếu", NOT_FOUND)
+
+
+def account_page(*roles):
+    """The page needs a login (else the login page, coming back here after) in one of `roles`
+    (else a 403 page, and the refusal in the audit log)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = access.current()
+            if principal is None:
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
+                                        if request.method == "GET" else request.path))
+            if principal.role not in roles:
+                audit.record(request.endpoint or "unknown", "refused",
+                             detail=f"vai trò {principal.role}")
+                return error_page(403, "Không có quyền xem trang này", (
+                    f"Tài khoản {ROLES.get(principal.role, principal.role).lower()} không xem "
+                    "được hồ sơ phiếu. Trang này dành cho tài khoản đơn vị và văn phòng."))
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _readable(document_id, action):
+    """The record if this account may read it; None (refusal audited) otherwise."""
+    try:
+        return _document_or_404(document_id, action)
+    except NotFound:
+        return None
+
+
+def _user():
+    return db.session().get(User, access.current().user_id)
+
+
+def account_unit():
+    """The unit a unit account issues for (pre-fills the form pages), else None."""
+    principal = access.current()
+    if principal is None or principal.role != "unit":
+        return None
+    return db.session().get(Unit, principal.unit_id)
+
+
+def superseded(db_session, documents):
+    """The ids among `documents` that have a newer version."""
+    ids = [document.id for document in documents]
+    if not ids:
+        return set()
+    return set(db_session.scalars(select(Document.previous_id)
+                                  .where(Document.previous_id.in_(ids))))
+
+
+def _larger_uploads():
+    """Scans may be larger than a form's JSON. Runs before anything reads the request's body (the
+    login check reads the CSRF token from the form), hence first among the app's hooks; a file
+    over the limit goes back to its page with the reason."""
+    if request.endpoint not in UPLOADS:
+        return None
+    limit = request.max_content_length = current_app.config["SCAN_MAX_BYTES"]
+    if (request.content_length or 0) > limit:
+        flash(f"Tệp quá lớn: tối đa {file_size(limit)}. Hãy quét với độ phân giải thấp hơn "
+              "(200–300 dpi) hoặc nén tệp PDF.", "error")
+        return redirect(request.path, 303)
+    return None
+
+
+@bp.record_once
+def _first_hook(state):
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _larger_uploads)
+
+
+# ---------------------------------------------------------------------- pages
+
+@bp.route("/ho-so")
+@account_page(*READERS)
+def documents():
+    principal = access.current()
+    raw = {key: value.strip() for key, value in request.args.items()
+           if key in DocumentQuerySchema().fields and value.strip()}
+    if principal.role != "secretariat":
+        raw.pop("unit", None)
+    try:
+        query = DocumentQuerySchema(unknown=EXCLUDE).load(raw)
+        errors = {}
+    except ValidationError as error:
+        errors = {key: " ".join(messages) for key, messages in error.messages.items()}
+        query = DocumentQuerySchema(unknown=EXCLUDE).load(
+            {key: value for key, value in raw.items() if key not in errors})
+    db_session = db.session()
+    selection = service.search(principal, **query)
+    total = service.count(db_session, selection)
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.args.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    rows = db_session.scalars(selection.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    units = db_session.scalars(select(Unit).order_by(Unit.name)).all() \
+        if principal.role == "secretariat" else []
+    filters = {key: value for key, value in raw.items() if key not in errors}
+
+    def page_url(number):
+        return url_for("web.documents", **filters, page=number)
+
+    return render_template(
+        "documents.html", rows=rows, total=total, page=page, pages=pages, page_url=page_url,
+        query=raw, errors=errors, units=units, forms=FORMS, filtered=bool(filters),
+        superseded=superseded(db_session, rows) if query.get("all_versions") else set(),
+        show_unit=principal.role == "secretariat")
+
+
+@bp.route("/ho-so/<int:document_id>")
+@account_page(*READERS)
+def document(document_id):
+    found = _readable(document_id, "read")
+    if found is None:
+        return not_found()
+    record = detail(found)
+    return render_template("document.html", document=record,
+                           latest=record.versions[-1] if record.versions else record,
+                           can_upload=access.current().role == "secretariat")
+
+
+@bp.route("/ho-so/<int:document_id>", methods=["POST"])
+@account_page("secretariat")
+def upload_scan(document_id):
+    """The secretariat's upload of the signed paper copy's scan (multipart, field «file»)."""
+    found = _readable(document_id, "scan.upload")
+    if found is None:
+        return not_found()
+    back = redirect(url_for("web.document", document_id=document_id, _anchor="ban-quet"), 303)
+    upload = request.files.get("file")
+    content = upload.read() if upload is not None else b""
+    if not content:
+        flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
+        return back
+    db_session, store = db.session(), current_app.extensions["store"]
+    try:
+        scan = service.add_scan(db_session, store, _user(), found, content, upload.filename)
+    except service.ArchiveError as error:
+        audit.record("scan.upload", "refused", document_id=found.id, detail=error.message)
+        flash(error.message, "error")
+        return back
+    except StoreError as error:
+        audit.record("scan.upload", "failed", document_id=found.id, detail=str(error))
+        flash(error.message, "error")
+        return back
+    audit.record("scan.upload", document_id=found.id,
+                 detail=f"bản quét {scan.id}, {scan.media_type}")
+    flash(f"Đã lưu bản quét «{scan.filename}» ({file_size(scan.size)}) kèm phiếu {found.code}.",
+          "ok")
+    return back
+
+
+@bp.route("/xac-minh", methods=["GET", "POST"])
+@account_page(*READERS)
+def verify():
+    if request.method == "GET":
+        return render_template("verify.html")
+    upload = request.files.get("file")
+    content = upload.read() if upload is not None else b""
+    if not content:
+        return render_template("verify.html", error="Chưa chọn tệp (hoặc tệp rỗng)."), 422
+    match, found = service.verify(db.session(), access.current(), content)
+    audit.record("verify", "ok", document_id=found.id if found else None,
+                 detail=match or "không khớp")
+    tone, heading, explanation = VERIFY_ANSWERS[match]
+    return render_template("verify.html", filename=upload.filename, match=match, tone=tone,
+                           heading=heading, explanation=explanation, document=found)
