@@ -7,14 +7,15 @@ record that does not exist. Every download and every refusal goes to the audit l
 
 import json
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import access, audit, db, service
+from archive import access, actions, audit, db, service
+from archive.actions import NOT_FOUND, readable_document, with_history
 from archive.models import User
 from archive.store import StoreError, sha256
 from forms.documents import FORMS, MIMETYPES
@@ -28,8 +29,6 @@ bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
 
 READERS = ("unit", "secretariat")
 SECURITY = [{"khoa_api": []}, {"phien_dang_nhap": []}]  # a key, or the web pages' login cookie
-NOT_FOUND = "Không tìm thấy phiếu này trong kho lưu trữ."
-UPLOADS = {"documents.signed_scan", "documents.verify"}
 REFUSALS = {
     401: {"description": "Chưa đăng nhập, hoặc khóa API sai"},
     403: {"description": "Vai trò của tài khoản không được làm việc này"},
@@ -43,24 +42,8 @@ class FileUploadSchema(Schema):
                                   "invalid": "Tệp: không phải tệp tải lên"})
 
 
-@bp.before_request
-def larger_uploads():
-    if request.endpoint in UPLOADS:
-        request.max_content_length = current_app.config["SCAN_MAX_BYTES"]
-
-
 def _services():
     return db.session(), current_app.extensions["store"]
-
-
-def _document_or_404(document_id, action):
-    document = service.find(db.session(), access.current(), document_id)
-    if document is None:
-        exists = db.session().get(service.Document, document_id) is not None
-        audit.record(action, "refused", document_id=document_id,
-                     detail="phiếu của đơn vị khác" if exists else "không có phiếu này")
-        abort(404, message=NOT_FOUND)
-    return document
 
 
 def _read(store, digest, document, part):
@@ -71,13 +54,6 @@ def _read(store, digest, document, part):
         abort(500, message="Tệp lưu trữ của phiếu này không khớp mã băm đã ghi (có thể đã bị "
                            "sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị viên.")
     return content
-
-
-def detail(document):
-    db_session = db.session()
-    document.latest = service.newer_version(db_session, document) is None
-    document.versions = service.history(db_session, document)
-    return document
 
 
 def _register_issue(slug):
@@ -111,7 +87,7 @@ def _register_issue(slug):
             abort(error.status, message=error.message)
         audit.record("issue", document_id=document.id,
                      detail=f"{document.code}, bản {document.version}")
-        return detail(document), 201, {"Location": url_for("documents.document",
+        return with_history(document), 201, {"Location": url_for("documents.document",
                                                            document_id=document.id)}
 
 
@@ -141,7 +117,7 @@ def documents(query, pagination_parameters):
 @bp.doc(security=SECURITY, summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def document(document_id):
-    return detail(_document_or_404(document_id, "read"))
+    return with_history(readable_document(document_id, "read"))
 
 
 def _register_download(part):
@@ -152,7 +128,7 @@ def _register_download(part):
               "content": {PARTS[part]: {"schema": {"type": "string", "format": "binary"}}}},
         **REFUSALS, 404: {"description": NOT_FOUND}})
     def download(document_id):
-        document = _document_or_404(document_id, f"download.{part}")
+        document = readable_document(document_id, f"download.{part}")
         db_session, store = _services()
         content = _read(store, getattr(document, f"{part}_sha256"), document, part)
         data = json.loads(content if part == "json" else store.get(document.json_sha256))
@@ -168,6 +144,7 @@ for _part in PARTS:
 
 
 @bp.route("/<int:document_id>/signed-scan", methods=["POST"])
+@access.large_upload()
 @access.require("secretariat")
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(201, ScanSchema)
@@ -178,20 +155,14 @@ for _part in PARTS:
 def signed_scan(files, document_id):
     """PDF hoặc ảnh (JPEG, PNG, TIFF), nhận theo nội dung tệp chứ không theo tên; lưu bên cạnh
     bản PDF/A đã phát hành, với mã băm riêng, không thay thế nó."""
-    document = _document_or_404(document_id, "scan.upload")
+    document = readable_document(document_id, "scan.upload")
     upload = files["file"]
-    db_session, store = _services()
     try:
-        scan = service.add_scan(db_session, store, db_session.get(User, access.current().user_id),
-                                document, upload.read(), upload.filename)
+        return actions.add_signed_scan(document, upload.read(), upload.filename), 201
     except service.ArchiveError as error:
-        audit.record("scan.upload", "refused", document_id=document.id, detail=error.message)
         abort(error.status, message=error.message)
     except StoreError as error:
         abort(503, message=error.message, headers={"Retry-After": "60"})
-    audit.record("scan.upload", document_id=document.id, detail=f"bản quét {scan.id}, "
-                                                                 f"{scan.media_type}")
-    return scan, 201
 
 
 @bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
@@ -201,7 +172,7 @@ def signed_scan(files, document_id):
         "schema": {"type": "string", "format": "binary"}}}},
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def signed_scan_file(document_id, scan_id):
-    document = _document_or_404(document_id, "download.scan")
+    document = readable_document(document_id, "download.scan")
     scan = next((s for s in document.scans if s.id == scan_id), None)
     if scan is None:
         abort(404, message=NOT_FOUND)
@@ -215,6 +186,7 @@ def signed_scan_file(document_id, scan_id):
 
 
 @bp.route("/verify", methods=["POST"])
+@access.large_upload()
 @access.require(*READERS)
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(200, VerifyResultSchema)
@@ -223,16 +195,6 @@ def signed_scan_file(document_id, scan_id):
 def verify(files):
     """So mã băm SHA-256 của tệp với các bản PDF/A đã phát hành và các bản quét đã ký mà tài
     khoản được xem; tệp mang mã lưu trữ nhưng khác nội dung được báo là đã bị sửa."""
-    match, document = service.verify(db.session(), access.current(), files["file"].read())
-    messages = {
-        "document": "Đúng là bản PDF đã phát hành, chưa bị thay đổi.",
-        "signed-scan": "Đúng là bản quét đã ký được lưu kèm phiếu này.",
-        "altered": "Tệp mang mã lưu trữ của phiếu này nhưng nội dung khác bản đã lưu: đã bị sửa "
-                   "đổi hoặc không phải bản gốc.",
-        None: "Không tìm thấy phiếu nào trong kho lưu trữ trùng với tệp này.",
-    }
-    authentic = match in ("document", "signed-scan")
-    audit.record("verify", "ok", document_id=document.id if document else None,
-                 detail=match or "không khớp")
-    return {"authentic": authentic, "match": match, "message": messages[match],
-            "document": document}
+    match, document = actions.verify_file(files["file"].read())
+    return {"authentic": match in ("document", "signed-scan"), "match": match,
+            "message": actions.VERIFY_MESSAGES[match], "document": document}

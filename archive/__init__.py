@@ -23,6 +23,7 @@ def init_app(app):
     app.extensions["store"] = FileStore(data_dir)
     if app.config["DATABASE_AUTO_UPGRADE"]:
         database.upgrade()
+    app.before_request(access.allow_large_uploads)  # first: the next one may read the body
     app.before_request(access.load_principal)
     app.teardown_appcontext(db.close_session)
     for command in cli.COMMANDS:

@@ -65,6 +65,30 @@ def load_principal():
         current_app.extensions["csrf"].protect()
 
 
+def large_upload(too_large=None):
+    """Marks a view whose request may carry a file up to SCAN_MAX_BYTES instead of the usual
+    MAX_CONTENT_LENGTH; `too_large(limit)` answers a bigger one (default: 413)."""
+    def mark(view):
+        view.large_upload = too_large or _too_large
+        return view
+    return mark
+
+
+def _too_large(limit):
+    abort(413)
+
+
+def allow_large_uploads():
+    """before_request, before anything reads the body (the CSRF check of load_principal does)."""
+    answer = getattr(current_app.view_functions.get(request.endpoint), "large_upload", None)
+    if answer is None:
+        return None
+    limit = request.max_content_length = current_app.config["SCAN_MAX_BYTES"]
+    if (request.content_length or 0) > limit:
+        return answer(limit)
+    return None
+
+
 def log_in(user):
     session.clear()
     session["user_id"], session["stamp"] = user.id, accounts.session_stamp(user)

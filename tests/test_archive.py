@@ -327,6 +327,17 @@ def test_a_scan_is_judged_by_its_content_not_its_name(archive, unit_a_record, co
     assert archive.count(SignedScan) == 0
 
 
+def test_a_scan_may_be_larger_than_a_request_by_key_or_by_login_cookie(archive, unit_a_record):
+    url = f"/api/v1/documents/{unit_a_record['id']}/signed-scan"
+    large = b"\x89PNG\r\n\x1a\n" + bytes(3 * 1024 * 1024)  # over MAX_CONTENT_LENGTH (2 MiB)
+    assert archive.post(url, "secretariat", data=upload(large, "a.png")).status_code == 201
+    client = archive.app.test_client()
+    login(client, "secretariat")
+    by_cookie = client.post(url, data=upload(large, "b.png"),
+                            headers={"X-CSRFToken": csrf_token(client, "/")})
+    assert by_cookie.status_code == 201, by_cookie.json
+
+
 def test_scan_upload_errors(archive, unit_a_record):
     url = f"/api/v1/documents/{unit_a_record['id']}/signed-scan"
     missing = archive.post(url, "secretariat", data={})

@@ -11,14 +11,14 @@ from datetime import timedelta, timezone
 from functools import wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from api.documents import NOT_FOUND, _document_or_404, detail
-from archive import access, audit, db, service
-from archive.models import ROLES, Document, Unit, User
+from archive import access, actions, audit, db, service
+from archive.actions import NOT_FOUND, readable_document, with_history
+from archive.models import ROLES, Document, Unit
 from archive.store import StoreError
 from forms.documents import FORMS
 from schemas.archive import DocumentQuerySchema
@@ -26,7 +26,6 @@ from web import bp
 
 READERS = ("unit", "secretariat")
 PAGE_SIZE = 20
-UPLOADS = {"web.upload_scan", "web.verify"}
 try:
     LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 except ZoneInfoNotFoundError:  # no tz database: Việt Nam has kept UTC+7, without summer time
@@ -116,13 +115,9 @@ def account_page(*roles):
 def _readable(document_id, action):
     """The record if this account may read it; None (refusal audited) otherwise."""
     try:
-        return _document_or_404(document_id, action)
+        return readable_document(document_id, action)
     except NotFound:
         return None
-
-
-def _user():
-    return db.session().get(User, access.current().user_id)
 
 
 def account_unit():
@@ -142,23 +137,11 @@ def superseded(db_session, documents):
                                   .where(Document.previous_id.in_(ids))))
 
 
-def _larger_uploads():
-    """Scans may be larger than a form's JSON. Runs before anything reads the request's body (the
-    login check reads the CSRF token from the form), hence first among the app's hooks; a file
-    over the limit goes back to its page with the reason."""
-    if request.endpoint not in UPLOADS:
-        return None
-    limit = request.max_content_length = current_app.config["SCAN_MAX_BYTES"]
-    if (request.content_length or 0) > limit:
-        flash(f"Tệp quá lớn: tối đa {file_size(limit)}. Hãy quét với độ phân giải thấp hơn "
-              "(200–300 dpi) hoặc nén tệp PDF.", "error")
-        return redirect(request.path, 303)
-    return None
-
-
-@bp.record_once
-def _first_hook(state):
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _larger_uploads)
+def _too_large(limit):
+    """A file over the scan limit goes back to its page with the reason."""
+    flash(f"Tệp quá lớn: tối đa {file_size(limit)}. Hãy quét với độ phân giải thấp hơn "
+          "(200–300 dpi) hoặc nén tệp PDF.", "error")
+    return redirect(request.path, 303)
 
 
 # ---------------------------------------------------------------------- pages
@@ -207,13 +190,14 @@ def document(document_id):
     found = _readable(document_id, "read")
     if found is None:
         return not_found()
-    record = detail(found)
+    record = with_history(found)
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
                            can_upload=access.current().role == "secretariat")
 
 
 @bp.route("/ho-so/<int:document_id>", methods=["POST"])
+@access.large_upload(_too_large)
 @account_page("secretariat")
 def upload_scan(document_id):
     """The secretariat's upload of the signed paper copy's scan (multipart, field «file»)."""
@@ -226,25 +210,18 @@ def upload_scan(document_id):
     if not content:
         flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
         return back
-    db_session, store = db.session(), current_app.extensions["store"]
     try:
-        scan = service.add_scan(db_session, store, _user(), found, content, upload.filename)
-    except service.ArchiveError as error:
-        audit.record("scan.upload", "refused", document_id=found.id, detail=error.message)
+        scan = actions.add_signed_scan(found, content, upload.filename)
+    except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return back
-    except StoreError as error:
-        audit.record("scan.upload", "failed", document_id=found.id, detail=str(error))
-        flash(error.message, "error")
-        return back
-    audit.record("scan.upload", document_id=found.id,
-                 detail=f"bản quét {scan.id}, {scan.media_type}")
     flash(f"Đã lưu bản quét «{scan.filename}» ({file_size(scan.size)}) kèm phiếu {found.code}.",
           "ok")
     return back
 
 
 @bp.route("/xac-minh", methods=["GET", "POST"])
+@access.large_upload(_too_large)
 @account_page(*READERS)
 def verify():
     if request.method == "GET":
@@ -253,9 +230,7 @@ def verify():
     content = upload.read() if upload is not None else b""
     if not content:
         return render_template("verify.html", error="Chưa chọn tệp (hoặc tệp rỗng)."), 422
-    match, found = service.verify(db.session(), access.current(), content)
-    audit.record("verify", "ok", document_id=found.id if found else None,
-                 detail=match or "không khớp")
+    match, found = actions.verify_file(content)
     tone, heading, explanation = VERIFY_ANSWERS[match]
     return render_template("verify.html", filename=upload.filename, match=match, tone=tone,
                            heading=heading, explanation=explanation, document=found)
