@@ -47,12 +47,18 @@ def _services():
 
 
 def _read(store, digest, document, part):
-    content = store.get(digest)
-    if sha256(content) != digest:
+    """The stored file, only if it still hashes to its record's digest."""
+    try:
+        content = store.get(digest)
+    except OSError:
+        content = None
+    if content is None or sha256(content) != digest:
         audit.record(f"download.{part}", "failed", document_id=document.id,
-                     detail=f"tệp {digest} không khớp mã băm")
-        abort(500, message="Tệp lưu trữ của phiếu này không khớp mã băm đã ghi (có thể đã bị "
-                           "sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị viên.")
+                     detail=f"tệp {digest} " + ("bị thiếu" if content is None else
+                                                "không khớp mã băm"))
+        abort(500, message="Tệp lưu trữ của phiếu này bị thiếu hoặc không khớp mã băm đã ghi "
+                           "(có thể đã bị sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị "
+                           "viên.")
     return content
 
 
@@ -129,7 +135,7 @@ def _register_download(part):
         **REFUSALS, 404: {"description": NOT_FOUND}})
     def download(document_id):
         document = readable_document(document_id, f"download.{part}")
-        db_session, store = _services()
+        store = current_app.extensions["store"]
         content = _read(store, getattr(document, f"{part}_sha256"), document, part)
         data = json.loads(content if part == "json" else store.get(document.json_sha256))
         stem = f"{FORMS[document.form].metadata(data)['stem']} - {document.code}"

@@ -371,9 +371,12 @@ def test_check_files_finds_a_changed_and_a_missing_file(archive, unit_a_record):
     assert f"phiếu {unit_a_record['code']} (pdf)" in result.output
     assert "đã bị thay đổi" in result.output and "bị thiếu" in result.output
 
-    response = archive.get(unit_a_record["links"]["pdf"], "unit_a")
-    assert response.status_code == 500  # never served as if it were the original
-    assert "không khớp mã băm" in response.json["message"]
+    for part in ("pdf", "docx"):  # changed, missing
+        response = archive.get(unit_a_record["links"][part], "unit_a")
+        assert response.status_code == 500  # never served as if it were the original
+        assert "bị thiếu hoặc không khớp mã băm" in response.json["message"]
+    failures = archive.get("/api/v1/audit?outcome=failed", "admin").json
+    assert {e["action"] for e in failures} == {"download.pdf", "download.docx"}
 
 
 def test_stored_files_are_read_only_and_named_by_their_hash(archive, unit_a_record):
