@@ -133,6 +133,14 @@ def history(db, document):
         year=document.year, month=document.month).order_by(Document.version)).all()
 
 
+def superseded(db, documents):
+    """The ids among `documents` that have a newer version."""
+    ids = [document.id for document in documents]
+    if not ids:
+        return set()
+    return set(db.scalars(select(Document.previous_id).where(Document.previous_id.in_(ids))))
+
+
 def newer_version(db, document):
     return db.scalar(select(Document).where(Document.previous_id == document.id))
 

@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 
 from archive import access, actions, audit, db, service
 from archive.actions import NOT_FOUND, readable_document, with_history
-from archive.models import ROLES, Document, Unit
+from archive.models import ROLES, Unit
 from archive.store import StoreError
 from forms.documents import FORMS
 from schemas.archive import DocumentQuerySchema
@@ -128,15 +128,6 @@ def account_unit():
     return db.session().get(Unit, principal.unit_id)
 
 
-def superseded(db_session, documents):
-    """The ids among `documents` that have a newer version."""
-    ids = [document.id for document in documents]
-    if not ids:
-        return set()
-    return set(db_session.scalars(select(Document.previous_id)
-                                  .where(Document.previous_id.in_(ids))))
-
-
 def _too_large(limit):
     """A file over the scan limit goes back to its page with the reason."""
     flash(f"Tệp quá lớn: tối đa {file_size(limit)}. Hãy quét với độ phân giải thấp hơn "
@@ -180,7 +171,7 @@ def documents():
     return render_template(
         "documents.html", rows=rows, total=total, page=page, pages=pages, page_url=page_url,
         query=raw, errors=errors, units=units, forms=FORMS, filtered=bool(filters),
-        superseded=superseded(db_session, rows) if query.get("all_versions") else set(),
+        superseded=service.superseded(db_session, rows) if query.get("all_versions") else set(),
         show_unit=principal.role == "secretariat")
 
 
