@@ -173,3 +173,27 @@ def unit_b_body(body):
     body["unit"] = {"name": "Phòng Tài chính - Kế hoạch",
                     "parent": "Ủy ban nhân dân quận Nam Từ Liêm"}
     return body
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium (tests/browser.py), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh context; the test fails on any script error or CSP refusal in it."""
+    from browser import watched
+    context = browser.new_context(accept_downloads=True, locale="vi-VN",
+                                  viewport={"width": 1280, "height": 900})
+    page = watched(context)
+    yield page
+    context.close()
+    assert not page.errors, page.errors

@@ -113,14 +113,13 @@ def test_a_backup_restores_into_a_working_archive(tmp_path, app):
     assert pdf.status_code == 200 and service.sha256(pdf.data) == record["sha256"]["pdf"]
 
 
+@pytest.mark.parametrize("archive_app", ["postgresql"], indirect=True)
 def test_a_postgresql_backup_restores_with_pg_restore(archive, tmp_path):
     import subprocess
 
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
     database = archive.app.extensions["database"]
-    if database.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only; the SQLite round trip is the test above")
     record = archive.issue(example("phieu-01"))
     assert run(archive.app, "backup", str(tmp_path / "backup")).exit_code == 0
 

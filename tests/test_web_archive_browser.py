@@ -4,17 +4,15 @@ Phiếu 01 from its page, find it in the list, download it; the secretariat's sc
 a file. Screenshots go to test-artifacts/."""
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
+from browser import field, served, shot, watched
 from conftest import pdf_pages, squash
 from test_web_archive import PASSWORD, PARENT, body_for, issue, new_app, png
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, field, shot
 
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 
@@ -22,39 +20,9 @@ CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 @pytest.fixture(scope="module")
 def site(app, tmp_path_factory):
     web = new_app(app, tmp_path_factory.mktemp("web-archive-browser"))
-    httpd = make_server("127.0.0.1", 0, web, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    web.url = f"http://127.0.0.1:{httpd.server_port}"
-    yield web
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def watched(context):
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: "Refused to" in message.text
-            and page.errors.append(message.text))
-    return page
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, locale="vi-VN",
-                                  viewport={"width": 1280, "height": 900})
-    page = watched(context)
-    yield page
-    context.close()
-    assert not page.errors, page.errors
+    with served(web) as url:
+        web.url = url
+        yield web
 
 
 def log_in(page, site, username, then="/"):

@@ -3,60 +3,20 @@
 
 import io
 import re
-import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-from conftest import ROOT, pdf_pages, squash
-
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from browser import field, served, shot
+from conftest import pdf_pages, squash
 
 
 @pytest.fixture(scope="module")
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, locale="vi-VN",
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # A 4xx answer is logged by chromium too; what matters is no script error or CSP refusal.
-    page.on("console", lambda message: "Refused to" in message.text and errors.append(message.text))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def field(page, path):
-    return page.locator(f'[name="{path}"]')
+    with served(app) as url:
+        yield url
 
 
 def fill_header(page, *, name="Phạm Thu Hà"):
