@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app, g
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -33,6 +34,14 @@ class Database:
 
     def upgrade(self):
         command.upgrade(self.alembic_config(), "head")
+
+    def status(self):
+        """For /readyz: {"ok": reachable with the current schema, "backend": "sqlite" | …}."""
+        try:
+            current = self.is_current()
+        except SQLAlchemyError:
+            return {"ok": False, "backend": self.engine.dialect.name, "schema_current": None}
+        return {"ok": current, "backend": self.engine.dialect.name, "schema_current": current}
 
     def is_current(self):
         head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()

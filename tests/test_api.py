@@ -113,6 +113,22 @@ def test_health_and_readiness(client):
     assert ready.status_code in (200, 503)  # 503 while the workers start, with Retry-After
     assert ready.json["converter"]["missing"] is None
     assert len(ready.json["converter"]["workers"]) >= 1
+    assert ready.json["database"] == {"ok": True, "backend": "sqlite", "schema_current": True}
+
+
+def test_not_ready_without_the_database(work_dir):
+    app = make_app(work_dir, DATABASE_AUTO_UPGRADE=False,
+                   DATABASE_URL="postgresql+psycopg://nobody:secret@127.0.0.1:1/nothing")
+    client = app.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["database"]["ok"] is False
+    assert ready.json["message"] == "Cơ sở dữ liệu của kho lưu trữ không kết nối được."
+    assert "secret" not in ready.get_data(as_text=True)
+    listing = client.get("/api/v1/documents", headers={"Authorization": "Bearer phk_x"})
+    assert listing.status_code == 503 and listing.headers["Retry-After"]
+    assert "secret" not in listing.get_data(as_text=True)
+    # rendering without the archive still works
+    assert client.post("/api/v1/phieu-01/validate", json=example("phieu-01")).status_code == 200
 
 
 def test_without_libreoffice_pdf_is_a_503_and_word_still_works(work_dir):
