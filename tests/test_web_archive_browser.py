@@ -4,6 +4,7 @@ Phiếu 01 from its page, find it in the list, download it; the secretariat's sc
 a file. Screenshots go to test-artifacts/."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,165 @@ def test_the_archive_pages_fit_a_narrow_screen(browser, site):
         shot(page, name)
     context.close()
     assert not page.errors, page.errors
+
+
+def stored_draft(page, holding, seconds=5):
+    """Phiếu 01's draft in localStorage, once it holds `holding` (saved 0.4 s after an edit;
+    polled from here: the pages' CSP forbids the eval of page.wait_for_function)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        draft = page.evaluate("localStorage.getItem('phieu-draft:phieu-01')") or ""
+        if holding in draft:
+            return draft
+        assert time.monotonic() < deadline, draft
+        page.wait_for_timeout(100)
+
+
+def test_correct_and_reissue_a_phieu_01(page, site):
+    """"Sửa và phát hành lại" on a record's page opens the form with the archived record (not the
+    draft this browser keeps, which stays as it was); issuing makes the next version."""
+    log_in(page, site, "anh", "/phieu-01")
+    field(page, "period.month").select_option("8")
+    field(page, "period.year").fill("2026")
+    field(page, "person.full_name").fill("Hoàng Văn Nam")
+    field(page, "person.position").fill("Chuyên viên")
+    page.locator('[data-add="sections.political"]').click()
+    field(page, "sections.political.0.content").fill("Tham gia đầy đủ sinh hoạt chi bộ")
+    field(page, "sections.political.0.self.result").fill("Đủ 4 buổi trong tháng")
+    field(page, "monthly_rating").select_option("hoan_thanh_tot")
+    page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
+    code = issued_code(page)
+    expect(page.locator("#issued")).to_contain_text(f"Đã lưu: mã lưu trữ {code}, bản 1")
+
+    # Another person typed afterwards: the draft this browser keeps is no longer the record.
+    field(page, "person.full_name").fill("Người trong bản nháp")
+    draft = stored_draft(page, "Người trong bản nháp")
+
+    page.locator("#issued").get_by_role("link", name="Xem hồ sơ phiếu").click()
+    expect(page.locator("table.versions tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Sửa và phát hành lại").click()
+    expect(page).to_have_url(re.compile(r"/phieu-01\?sua=\d+$"))
+    correcting = f"Đang sửa phiếu {code}, bản 1: phát hành sẽ tạo bản 2, bản cũ vẫn được giữ."
+    expect(page.locator("#status")).to_have_text(correcting)
+    notice = page.locator("#correcting")  # the same, at the top of the page
+    expect(notice).to_contain_text(correcting)
+    expect(notice.get_by_role("link", name="Thôi sửa, về bản nháp")).to_have_attribute(
+        "href", "/phieu-01")
+    expect(field(page, "person.full_name")).to_have_value("Hoàng Văn Nam")
+    expect(field(page, "person.position")).to_have_value("Chuyên viên")
+    expect(field(page, "sections.political.0.content")).to_have_value(
+        "Tham gia đầy đủ sinh hoạt chi bộ")
+    expect(field(page, "sections.political.0.self.result")).to_have_value("Đủ 4 buổi trong tháng")
+    expect(page.locator('[data-list="sections.political"] > .item')).to_have_count(1)
+    expect(field(page, "monthly_rating")).to_have_value("hoan_thanh_tot")
+    expect(field(page, "period.month")).to_have_value("8")
+    expect(page.locator("#advice")).to_contain_text("Gợi ý kết quả nhận diện")  # checked too
+    shot(page, "phieu-01-sua-phat-hanh-lai")
+
+    field(page, "monthly_rating").select_option("hoan_thanh")
+    page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
+    expect(page.locator("#issued")).to_contain_text("bản 2", timeout=60_000)
+    second = issued_code(page)
+    assert second != code
+    expect(page.locator("#issued")).to_contain_text("bản 2 là bản sửa")
+    expect(page.locator("#issued")).not_to_contain_text("phiếu mới")
+    expect(notice).to_contain_text(f"Đang sửa phiếu {second}, bản 2: phát hành sẽ tạo bản 3")
+    # The draft was neither read nor written while correcting.
+    assert page.evaluate("localStorage.getItem('phieu-draft:phieu-01')") == draft
+    # Reloading now opens the version just issued.
+    new_id = re.search(r"sua=(\d+)$", page.url).group(1)
+    page.reload()
+    expect(page.locator("#status")).to_have_text(
+        f"Đang sửa phiếu {second}, bản 2: phát hành sẽ tạo bản 3, bản cũ vẫn được giữ.")
+    expect(field(page, "monthly_rating")).to_have_value("hoan_thanh")
+
+    page.goto(f"{site.url}/ho-so/{new_id}")
+    rows = page.locator("table.versions tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(code)
+    expect(rows.nth(1)).to_contain_text(second)
+    expect(page.get_by_role("link", name="Sửa và phát hành lại")).to_be_visible()
+    archived = page.request.get(f"{site.url}/api/v1/documents/{new_id}/json").json()
+    assert archived["monthly_rating"] == "hoan_thanh"
+    assert archived["person"]["full_name"] == "Hoàng Văn Nam"
+    # The old version has no such link: it is corrected from the latest.
+    rows.nth(0).get_by_role("link").first.click()
+    expect(page.locator(".notice.warn")).to_contain_text("Đây là bản 1")
+    expect(page.get_by_role("link", name="Sửa và phát hành lại")).to_have_count(0)
+
+
+def test_correct_a_tong_hop_from_its_record(page, site):
+    body = body_for("tai-chinh", month=5)
+    body["rows"] = [{"full_name": "Trần Thị Mai", "rating": "tot"},
+                    {"full_name": "Lý Văn Phúc", "rating": "kem", "shortcomings": "Vắng hai buổi"}]
+    document_id = issue(site, "binh", body)
+    log_in(page, site, "binh", f"/ho-so/{document_id}")
+    page.get_by_role("link", name="Sửa và phát hành lại").click()
+    expect(page).to_have_url(f"{site.url}/tong-hop?sua={document_id}")
+    expect(page.locator("#status")).to_contain_text("bản 1: phát hành sẽ tạo bản 2")
+    expect(page.locator("#rows > .item")).to_have_count(2)
+    expect(field(page, "rows.1.full_name")).to_have_value("Lý Văn Phúc")
+    expect(page.locator('[id="f-rows.1.rating-kem"]')).to_be_checked()
+    expect(field(page, "rows.1.shortcomings")).to_have_value("Vắng hai buổi")
+    expect(page.locator("#totals")).to_contain_text("Tốt 1 · TB 0 · Kém 1")
+
+
+def test_a_record_that_cannot_be_opened_leaves_the_form_as_it_was(page, site):
+    other = issue(site, "binh", body_for("tai-chinh", "Trần Văn Sơn", month=7))
+    page.goto(f"{site.url}/phieu-01?sua={other}")  # not logged in
+    expect(page.locator("#status")).to_contain_text(
+        f"Không mở được phiếu cần sửa (hồ sơ số {other}): cần đăng nhập")
+    expect(field(page, "person.full_name")).to_have_value("")
+
+    log_in(page, site, "anh", "/phieu-01")
+    field(page, "person.full_name").fill("Bản nháp của tôi")
+    stored_draft(page, "Bản nháp của tôi")
+    page.goto(f"{site.url}/phieu-01?sua={other}")  # another unit's record: as if missing
+    expect(page.locator("#status")).to_have_text(
+        f"Không mở được phiếu cần sửa (hồ sơ số {other}): không tìm thấy phiếu này trong kho lưu "
+        "trữ (hoặc phiếu không thuộc đơn vị của tài khoản này). Bản nháp lưu trên trình duyệt "
+        "này không bị thay đổi.")
+    expect(field(page, "person.full_name")).to_have_value("")  # the draft is not opened either
+    expect(field(page, "unit.name")).to_have_value("Phòng Nội vụ")
+    expect(page.locator("#correcting")).to_contain_text("không tìm thấy phiếu này")
+    shot(page, "phieu-01-sua-khong-mo-duoc")
+    page.locator("#correcting").get_by_role("link", name="Thôi sửa, về bản nháp").click()
+    expect(page).to_have_url(f"{site.url}/phieu-01")
+    expect(field(page, "person.full_name")).to_have_value("Bản nháp của tôi")
+    page.goto(f"{site.url}/tong-hop?sua=abc")
+    expect(page.locator("#status")).to_contain_text("«abc» không phải số hồ sơ")
+
+
+def test_the_administrator_reads_the_audit_log(page, site):
+    issue(site, "anh", body_for("noi-vu", "Đặng Thu Hà", month=6))
+    page.goto(f"{site.url}/dang-nhap")
+    page.locator("#username").fill("binh")
+    page.locator("#password").fill("sai-mat-khau")
+    page.locator("form.login button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_contain_text("Sai tên đăng nhập hoặc mật khẩu.")
+    log_in(page, site, "quantri", "/")
+    page.locator("header").get_by_role("link", name="Nhật ký", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Nhật ký kiểm tra"))).to_be_visible()
+    rows = page.locator("table.audit tbody tr")
+    expect(rows.first).to_contain_text("quantri")
+    expect(rows.first).to_contain_text("Đăng nhập")
+    expect(rows.first.locator("td").first).to_have_text(
+        re.compile(r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d$"))
+    expect(page.locator("table.audit")).to_contain_text("bị từ chối")
+    shot(page, "nhat-ky")
+
+    page.get_by_label("Kết quả").select_option("refused")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page).to_have_url(re.compile(r"outcome=refused"))
+    expect(rows.first).to_be_visible()
+    for text in rows.locator(".outcome").all_text_contents():
+        assert text == "bị từ chối"
+    shot(page, "nhat-ky-bi-tu-choi")
+    page.get_by_label("Việc").select_option("login")
+    page.get_by_role("button", name="Lọc").click()
+    expect(rows.first).to_contain_text("tên đăng nhập «binh»")
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{site.url}/nhat-ky")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "nhat-ky-man-hinh-hep")

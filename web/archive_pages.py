@@ -50,9 +50,10 @@ VERIFY_ANSWERS = {  # match → (tone, heading, explanation)
 # ---------------------------------------------------------------------- helpers for templates
 
 @bp.app_template_filter("local_time")
-def local_time(moment):
-    """dd/mm/yyyy HH:MM in Hà Nội time."""
-    return moment.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M") if moment else ""
+def local_time(moment, seconds=False):
+    """dd/mm/yyyy HH:MM (HH:MM:SS with `seconds`) in Hà Nội time."""
+    pattern = "%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M"
+    return moment.astimezone(LOCAL_TIME).strftime(pattern) if moment else ""
 
 
 @bp.app_template_filter("file_size")
@@ -80,7 +81,8 @@ def account():
         here = request.path + (f"?{query}" if query else "")
     return {"principal": principal, "login_next": here,
             "role_label": ROLES.get(principal.role, principal.role) if principal else None,
-            "reads_records": principal is not None and principal.role in READERS}
+            "reads_records": principal is not None and principal.role in READERS,
+            "reads_audit": principal is not None and principal.role == "admin"}
 
 
 def error_page(status, title, message):
@@ -91,9 +93,14 @@ def not_found():
     return error_page(404, "Không tìm thấy phiếu", NOT_FOUND)
 
 
-def account_page(*roles):
+RECORDS_REFUSAL = ("Tài khoản {role} không xem được hồ sơ phiếu. Trang này dành cho tài khoản "
+                   "đơn vị và văn phòng.")
+
+
+def account_page(*roles, refusal=RECORDS_REFUSAL):
     """The page needs a login (else the login page, coming back here after) in one of `roles`
-    (else a 403 page, and the refusal in the audit log)."""
+    (else a 403 page saying `refusal`, with {role} the account's role, and the refusal in the
+    audit log)."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -104,9 +111,8 @@ def account_page(*roles):
             if principal.role not in roles:
                 audit.record(request.endpoint or "unknown", "refused",
                              detail=f"vai trò {principal.role}")
-                return error_page(403, "Không có quyền xem trang này", (
-                    f"Tài khoản {ROLES.get(principal.role, principal.role).lower()} không xem "
-                    "được hồ sơ phiếu. Trang này dành cho tài khoản đơn vị và văn phòng."))
+                return error_page(403, "Không có quyền xem trang này", refusal.format(
+                    role=ROLES.get(principal.role, principal.role).lower()))
             return view(*args, **kwargs)
         return wrapper
     return decorator
@@ -182,9 +188,11 @@ def document(document_id):
     if found is None:
         return not_found()
     record = with_history(found)
+    role = access.current().role
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
-                           can_upload=access.current().role == "secretariat")
+                           can_upload=role == "secretariat",
+                           can_correct=role == "unit" and record.latest)
 
 
 @bp.route("/ho-so/<int:document_id>", methods=["POST"])

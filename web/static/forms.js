@@ -1,6 +1,7 @@
 // What both form pages share: lists of items, reading and filling the form as the API's JSON,
-// errors beside their fields, drafts, preview and downloads, and (for a unit account) issuing
-// the form into the archive. No library; no inline script.
+// errors beside their fields, drafts, preview and downloads, (for a unit account) issuing the
+// form into the archive, and correcting an archived form (?sua=<record>). No library; no inline
+// script.
 "use strict";
 
 const Forms = (() => {
@@ -10,6 +11,10 @@ const Forms = (() => {
   const draftKey = `phieu-draft:${slug}`;
   const status = document.getElementById("status");
   const LOGIN_NEEDED = "Cần đăng nhập (hoặc phiên đăng nhập đã hết): bấm «Đăng nhập» ở góc trên bên phải rồi làm lại; dữ liệu đã gõ vẫn được giữ trên trình duyệt này.";
+  // The archived record being corrected (?sua=<id>), or null. While correcting, the page neither
+  // reads nor writes the draft kept in this browser: the archived record is what gets corrected.
+  // After an issue it follows the new version, so that reloading the page opens that one.
+  let correcting = new URLSearchParams(window.location.search).get("sua") || null;
 
   // ------------------------------------------------------------------ lists of items
 
@@ -266,6 +271,12 @@ const Forms = (() => {
       note.textContent = `Phiếu này đã được lưu trước đó; bản ${record.version} là bản sửa, các bản trước vẫn được giữ.`;
       box.appendChild(note);
     }
+    if (correcting && !(record.versions || []).some((v) => String(v.id) === String(correcting))) {
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = "Họ tên, đơn vị hoặc tháng, năm đã đổi nên đây là một phiếu mới, không phải bản sửa của phiếu đang sửa; phiếu đó vẫn giữ nguyên.";
+      box.appendChild(note);
+    }
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
   }
@@ -288,7 +299,18 @@ const Forms = (() => {
       button.disabled = false;
     }
     const body = await response.json().catch(() => ({}));
-    if (response.status === 201) { say(""); showIssued(body); return; }
+    if (response.status === 201) {
+      say("");
+      showIssued(body);
+      if (correcting) {  // the next issue corrects this version; so does a reload
+        correcting = String(body.id);
+        const here = new URL(window.location.href);
+        here.searchParams.set("sua", correcting);
+        window.history.replaceState(null, "", here);
+        announce(correctionText(body), correctionLinks(body), { status: false });
+      }
+      return;
+    }
     if (response.status === 422) { say(""); showErrors(body); return; }
     if (response.status === 401) { say(`Phiếu chưa được lưu. ${LOGIN_NEEDED}`); return; }
     say(body.message || `Lỗi ${response.status}; phiếu chưa được lưu, hãy thử lại.`);
@@ -297,6 +319,7 @@ const Forms = (() => {
   // ------------------------------------------------------------------ drafts
 
   function storeDraft() {
+    if (correcting) return;
     try { localStorage.setItem(draftKey, JSON.stringify(read())); } catch (error) { /* full or disabled */ }
   }
 
@@ -315,11 +338,97 @@ const Forms = (() => {
     return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
   }
 
+  // ------------------------------------------------------------------ correcting a record
+
+  let notice = null;
+
+  // `text` in the status line beside the buttons and (unless `status` is false, then only) in
+  // a notice above the form, followed there by `links` ([address, text] pairs).
+  function announce(text, links = [], { status = true } = {}) {
+    if (status) say(text);
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.id = "correcting";
+      notice.className = "notice warn";
+      form.before(notice);
+    }
+    notice.replaceChildren(text);
+    links.forEach(([href, label], index) => notice.append(index ? " · " : " ", link(href, label)));
+  }
+
+  function correctionLinks(facts) {
+    const links = facts && form.dataset.records ? [[`${form.dataset.records}/${facts.id}`, "Xem hồ sơ phiếu"]] : [];
+    links.push([window.location.pathname, storedDraft() ? "Thôi sửa, về bản nháp" : "Thôi sửa, điền phiếu mới"]);
+    return links;
+  }
+
+  // What correcting the record `facts` (the API's record, with its versions) will do.
+  function correctionText(facts) {
+    const newest = (facts.versions || []).reduce((top, v) => Math.max(top, v.version), facts.version);
+    if (!form.dataset.issue) {
+      return `Đã mở phiếu ${facts.code}, bản ${facts.version}; chỉ tài khoản của đơn vị mới phát hành lại được.`;
+    }
+    if (newest > facts.version) {
+      return `Đang sửa phiếu ${facts.code}, bản ${facts.version} (đã có bản ${newest} mới hơn): phát hành sẽ tạo bản ${newest + 1}, các bản cũ vẫn được giữ.`;
+    }
+    return `Đang sửa phiếu ${facts.code}, bản ${facts.version}: phát hành sẽ tạo bản ${facts.version + 1}, bản cũ vẫn được giữ.`;
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { "Accept": "application/json" } });
+    const body = await response.json().catch(() => null);
+    return { response, body };
+  }
+
+  // The archived record `correcting` (its facts and its JSON) from the API, on the login cookie;
+  // `load` fills the form with it. On any failure the form stays as it was, and says why.
+  async function openForCorrection(load) {
+    const kept = storedDraft() ? " Bản nháp lưu trên trình duyệt này không bị thay đổi." : "";
+    const refuse = (why) => announce(`Không mở được phiếu cần sửa${why}${kept}`, correctionLinks(null));
+    if (!/^[1-9]\d{0,15}$/.test(correcting)) {
+      refuse(`: «${correcting}» không phải số hồ sơ.`);
+      return;
+    }
+    announce(`Đang mở phiếu cần sửa (hồ sơ số ${correcting}) từ kho lưu trữ…`);
+    let record, data;
+    try {
+      [record, data] = await Promise.all([getJson(`/api/v1/documents/${correcting}`),
+        getJson(`/api/v1/documents/${correcting}/json`)]);
+    } catch (error) {
+      refuse(" vì không kết nối được máy chủ; hãy tải lại trang.");
+      return;
+    }
+    const failed = [record, data].find(({ response, body }) => !response.ok || !body);
+    if (failed) {
+      const { response, body } = failed;
+      refuse(` (hồ sơ số ${correcting}): ${response.status === 401
+        ? "cần đăng nhập (hoặc phiên đăng nhập đã hết): bấm «Đăng nhập» ở góc trên bên phải rồi mở lại phiếu."
+        : response.status === 404
+          ? "không tìm thấy phiếu này trong kho lưu trữ (hoặc phiếu không thuộc đơn vị của tài khoản này)."
+          : (body && body.message) || `lỗi ${response.status}.`}`);
+      return;
+    }
+    const facts = record.body;
+    if (facts.form !== slug) {
+      refuse(` (hồ sơ số ${correcting}): đó là ${facts.form_title}, không phải phiếu của trang này.`);
+      return;
+    }
+    load(data.body);
+    announce(correctionText(facts), correctionLinks(facts));
+  }
+
   // ------------------------------------------------------------------ wiring
 
   // `onChange` runs (debounced) after any edit; `itemTemplates` maps list paths to templates.
   function start({ itemTemplates, onChange = () => {}, onFill = () => {} }) {
     const changed = debounce(() => { storeDraft(); onChange(read()); }, 400);
+    // The form from JSON: a draft file, or the archived record being corrected.
+    const load = (data) => {
+      fill(data, itemTemplates);
+      prefillUnit();
+      onFill();
+      changed();
+    };
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("submit", (event) => event.preventDefault());
@@ -343,11 +452,8 @@ const Forms = (() => {
         saveAs(new Blob([JSON.stringify(read(), null, 2)], { type: "application/json" }), draftName());
       } else if (action === "clear") {
         if (window.confirm("Xóa hết dữ liệu đã nhập trên trang này?")) {
-          fill({}, itemTemplates);
-          localStorage.removeItem(draftKey);
-          prefillUnit();
-          onFill();
-          changed();
+          if (!correcting) localStorage.removeItem(draftKey);
+          load({});
         }
       }
     });
@@ -356,20 +462,18 @@ const Forms = (() => {
       event.target.value = "";
       if (!file) return;
       try {
-        fill(JSON.parse(await file.text()), itemTemplates);
-        prefillUnit();
-        onFill();
-        changed();
+        load(JSON.parse(await file.text()));
         say(`Đã mở bản nháp ${file.name}`);
       } catch (error) {
         say("Tệp này không phải bản nháp JSON hợp lệ.");
       }
     });
-    const draft = storedDraft();
+    const draft = correcting ? null : storedDraft();
     if (draft) { fill(draft, itemTemplates); say("Đã khôi phục bản nháp lưu trên trình duyệt này."); }
     prefillUnit();
     onFill();
     onChange(read());
+    if (correcting) openForCorrection(load);
   }
 
   return { form, api, read, fill, addItem, renumber, post, start, say, clearErrors, debounce };
