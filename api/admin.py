@@ -1,12 +1,9 @@
 """What the administrator reads over the API: the audit log. Units and accounts are managed with
 the command-line tools (archive/cli.py)."""
 
-from sqlalchemy import select
-
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY
-from archive import access, db, service
-from archive.models import AuditEvent
+from archive import access, audit, db, service
 from schemas.archive import AuditEventSchema, AuditQuerySchema
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
@@ -23,7 +20,7 @@ bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
 def audit_events(query, pagination_parameters):
     """Mới nhất trước; số trang trong tiêu đề X-Pagination."""
     db_session = db.session()
-    selection = select(AuditEvent).filter_by(**query).order_by(AuditEvent.id.desc())
+    selection = audit.events(**query)
     pagination_parameters.item_count = service.count(db_session, selection)
     return db_session.scalars(selection.offset(pagination_parameters.first_item)
                               .limit(pagination_parameters.page_size)).all()

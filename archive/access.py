@@ -116,9 +116,9 @@ def require(*roles):
         def wrapper(*args, **kwargs):
             principal = current()
             if principal is None:
-                refuse(401, request.endpoint or "unknown")
+                refuse(401, "access", f"{request.endpoint}: chưa đăng nhập")
             if principal.role not in roles:
-                refuse(403, request.endpoint or "unknown", f"vai trò {principal.role}")
+                refuse(403, "access", f"{request.endpoint}: vai trò {principal.role}")
             return view(*args, **kwargs)
         return wrapper
     return decorator

@@ -251,7 +251,9 @@ def test_refusals_and_downloads_are_in_the_audit_log(archive, unit_a_record):
     assert ("unit_a", "issue", "ok") in seen
     assert ("unit_a", "download.pdf", "ok") in seen
     assert ("unit_b", "download.pdf", "refused") in seen
-    assert ("unit_a", "audit.audit_events", "refused") in seen
+    assert ("unit_a", "access", "refused") in seen
+    role_refusal = next(e for e in events if e["action"] == "access")
+    assert role_refusal["detail"] == "audit.audit_events: vai trò unit"
     assert (None, "auth.key", "refused") in seen
     other_unit = next(e for e in events if e["username"] == "unit_b")
     assert other_unit["detail"] == "phiếu của đơn vị khác"
@@ -500,6 +502,8 @@ def test_login_attempts_are_rate_limited(archive):
     assert "quá nhiều lần" in login(client, "unit_a").text  # even the right password waits
     events = archive.get("/api/v1/audit?action=login&page_size=100", "admin").json
     assert sum(e["outcome"] == "refused" for e in events) == 10
+    by_name = archive.get("/api/v1/audit?action=login&username=UNIT_A", "admin").json
+    assert len(by_name) == 10 and {e["username"] for e in by_name} == {"unit_a"}
 
 
 def test_a_login_only_redirects_within_the_site(archive):

@@ -99,7 +99,8 @@ def test_the_administrator_reads_the_log_newest_first_in_vietnamese(log):
     assert refused["Địa chỉ"] == f"GET /api/v1/documents/{first['id']}/pdf"
     failed_login = the("login", "refused")
     assert (failed_login["Tài khoản"], failed_login["Việc"], failed_login["Kết quả"],
-            failed_login["Chi tiết"]) == ("—", "Đăng nhập", "bị từ chối", "tên đăng nhập «anh»")
+            failed_login["Chi tiết"]) == ("anh", "Đăng nhập", "bị từ chối",
+                                          "sai tên đăng nhập hoặc mật khẩu")
     failed = the("download.docx", "failed")
     assert (failed["Việc"], failed["Kết quả"], failed["Hồ sơ"]) == (
         "Tải Word", "lỗi", str(log.second))
@@ -188,7 +189,7 @@ def test_only_the_administrator_reads_the_log(log, username, role):
     assert "<table" not in page
     event = events(log.app)[0]
     assert (event.action, event.outcome, event.username, event.detail) == (
-        "web.audit_log", "refused", username, f"vai trò {role}")
+        "access", "refused", username, f"web.audit_log: vai trò {role}")
 
 
 def test_anonymous_is_sent_to_the_login_page_and_back(log):

@@ -38,7 +38,8 @@ def login():
     username = request.form.get("username", "")
     user = accounts.authenticate(db.session(), username, request.form.get("password", ""))
     if user is None:
-        audit.record("login", "refused", detail=f"tên đăng nhập «{username.strip()[:80]}»")
+        audit.record("login", "refused", username=username.strip().lower(),
+                     detail="sai tên đăng nhập hoặc mật khẩu")
         return render_template("login.html", next_page=next_page, username=username,
                                error="Sai tên đăng nhập hoặc mật khẩu."), 401
     access.log_in(user)

@@ -109,8 +109,8 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
                                         if request.method == "GET" else request.path))
             if principal.role not in roles:
-                audit.record(request.endpoint or "unknown", "refused",
-                             detail=f"vai trò {principal.role}")
+                audit.record("access", "refused",
+                             detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
                     role=ROLES.get(principal.role, principal.role).lower()))
             return view(*args, **kwargs)

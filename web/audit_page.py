@@ -1,12 +1,12 @@
 """The administrator's page of the audit log (/nhat-ky): every event, newest first, 50 a page,
 filtered by action, outcome and account exactly as GET /api/v1/audit filters (the same query
-schema, and `events` builds the same query)."""
+schema, and archive.audit.events builds the query for both)."""
 
 from flask import render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
-from archive import db, service
+from archive import audit, db, service
 from archive.models import AuditEvent
 from schemas.archive import AuditQuerySchema
 from schemas.fields import fold
@@ -27,6 +27,7 @@ ACTIONS = {
     "read": "Xem hồ sơ",
     "auth.key": "Khóa API",
     "render": "Điền phiếu",
+    "access": "Truy cập (theo vai trò)",
 }
 OUTCOMES = {"ok": "thành công", "refused": "bị từ chối", "failed": "lỗi"}
 FILTER_ERRORS = {
@@ -36,15 +37,6 @@ FILTER_ERRORS = {
 }
 REFUSAL = ("Tài khoản {role} không xem được nhật ký kiểm tra. Trang này dành cho quản trị "
            "viên.")
-
-
-def events(action=None, outcome=None, username=None):
-    """The audit events matching the filters of GET /api/v1/audit (AuditQuerySchema), newest
-    first."""
-    filters = {key: value for key, value in
-               {"action": action, "outcome": outcome, "username": username}.items()
-               if value is not None}
-    return select(AuditEvent).filter_by(**filters).order_by(AuditEvent.id.desc())
 
 
 @bp.app_template_filter("action_label")
@@ -65,10 +57,8 @@ def audit_log():
         errors = {key: FILTER_ERRORS.get(key, " ".join(messages))
                   for key, messages in error.messages.items()}
         query = schema.load({key: value for key, value in raw.items() if key not in errors})
-    if "username" in query:  # accounts are named in lower case (archive/accounts.py)
-        query["username"] = query["username"].lower()
     db_session = db.session()
-    selection = events(**query)
+    selection = audit.events(**query)
     total = service.count(db_session, selection)
     pages = max(1, -(-total // PAGE_SIZE))
     try:
