@@ -19,6 +19,10 @@ VERIFY_MESSAGES = {
 }
 
 
+VERIFY_OUTCOMES = {"document": "bản gốc", "signed-scan": "bản quét đã ký", "altered": "đã bị sửa",
+                   None: "không khớp phiếu nào"}
+
+
 def readable_document(document_id, action):
     """The record, if this account may read it; otherwise a 404 (werkzeug's NotFound), whether
     the record belongs to another unit or does not exist (the audit log tells the two apart)."""
@@ -61,5 +65,5 @@ def verify_file(content):
     """(match, document) as service.verify says, within what this account may read."""
     match, document = service.verify(db.session(), access.current(), content)
     audit.record("verify", document_id=document.id if document else None,
-                 detail=match or "không khớp")
+                 detail=VERIFY_OUTCOMES[match])
     return match, document

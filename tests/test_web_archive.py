@@ -477,7 +477,7 @@ def test_verify_an_original_an_altered_copy_and_a_stranger(site):
 
     response = client.post("/xac-minh", data={"csrf_token": page_token(client, "/xac-minh")})
     assert response.status_code == 422 and "Chưa chọn tệp" in html(response)
-    assert audit_events(site.app, "verify")[-1].detail == "document"
+    assert audit_events(site.app, "verify")[-1].detail == "bản gốc"
 
 
 def test_verify_a_signed_scan(app, tmp_path):
