@@ -141,32 +141,44 @@ def _too_large(limit):
     return redirect(request.path, 303)
 
 
+def filters_from(schema_class, ignore=(), messages=None):
+    """The page's filters from its query string: (as typed, as loaded, errors). A wrong value is
+    explained beside its box (`messages` may reword a field's error) and left out, not a crash."""
+    raw = {key: request.args.get(key, "").strip() for key in schema_class().fields
+           if key not in ignore}
+    raw = {key: value for key, value in raw.items() if value}
+    schema = schema_class(unknown=EXCLUDE)
+    try:
+        return raw, schema.load(raw), {}
+    except ValidationError as error:
+        errors = {key: (messages or {}).get(key, " ".join(found))
+                  for key, found in error.messages.items()}
+        return raw, schema.load({k: v for k, v in raw.items() if k not in errors}), errors
+
+
+def one_page(db_session, selection, size):
+    """(rows, total, page, pages) for the ?page= asked, kept within the pages there are."""
+    total = service.count(db_session, selection)
+    pages = max(1, -(-total // size))
+    try:
+        page = min(max(1, int(request.args.get("page", 1))), pages)
+    except ValueError:
+        page = 1
+    rows = db_session.scalars(selection.offset((page - 1) * size).limit(size)).all()
+    return rows, total, page, pages
+
+
 # ---------------------------------------------------------------------- pages
 
 @bp.route("/ho-so")
 @account_page(*READERS)
 def documents():
     principal = access.current()
-    raw = {key: value.strip() for key, value in request.args.items()
-           if key in DocumentQuerySchema().fields and value.strip()}
-    if principal.role != "secretariat":
-        raw.pop("unit", None)
-    try:
-        query = DocumentQuerySchema(unknown=EXCLUDE).load(raw)
-        errors = {}
-    except ValidationError as error:
-        errors = {key: " ".join(messages) for key, messages in error.messages.items()}
-        query = DocumentQuerySchema(unknown=EXCLUDE).load(
-            {key: value for key, value in raw.items() if key not in errors})
+    raw, query, errors = filters_from(DocumentQuerySchema, ignore=(
+        () if principal.role == "secretariat" else ("unit",)))
     db_session = db.session()
-    selection = service.search(principal, **query)
-    total = service.count(db_session, selection)
-    pages = max(1, -(-total // PAGE_SIZE))
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), pages)
-    except ValueError:
-        page = 1
-    rows = db_session.scalars(selection.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    rows, total, page, pages = one_page(db_session, service.search(principal, **query),
+                                        PAGE_SIZE)
     units = db_session.scalars(select(Unit).order_by(Unit.name)).all() \
         if principal.role == "secretariat" else []
     filters = {key: value for key, value in raw.items() if key not in errors}

@@ -2,16 +2,15 @@
 filtered by action, outcome and account exactly as GET /api/v1/audit filters (the same query
 schema, and archive.audit.events builds the query for both)."""
 
-from flask import render_template, request, url_for
-from marshmallow import EXCLUDE, ValidationError
+from flask import render_template, url_for
 from sqlalchemy import select
 
-from archive import audit, db, service
+from archive import audit, db
 from archive.models import AuditEvent
 from schemas.archive import AuditQuerySchema
 from schemas.fields import fold
 from web import bp
-from web.archive_pages import account_page
+from web.archive_pages import account_page, filters_from, one_page
 
 PAGE_SIZE = 50
 ACTIONS = {
@@ -47,25 +46,9 @@ def action_label(action):
 @bp.route("/nhat-ky")
 @account_page("admin", refusal=REFUSAL)
 def audit_log():
-    schema = AuditQuerySchema(unknown=EXCLUDE)
-    raw = {key: request.args.get(key, "").strip() for key in schema.fields}
-    raw = {key: value for key, value in raw.items() if value}
-    try:
-        query = schema.load(raw)
-        errors = {}
-    except ValidationError as error:
-        errors = {key: FILTER_ERRORS.get(key, " ".join(messages))
-                  for key, messages in error.messages.items()}
-        query = schema.load({key: value for key, value in raw.items() if key not in errors})
+    raw, query, errors = filters_from(AuditQuerySchema, messages=FILTER_ERRORS)
     db_session = db.session()
-    selection = audit.events(**query)
-    total = service.count(db_session, selection)
-    pages = max(1, -(-total // PAGE_SIZE))
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), pages)
-    except ValueError:
-        page = 1
-    rows = db_session.scalars(selection.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    rows, total, page, pages = one_page(db_session, audit.events(**query), PAGE_SIZE)
     present = db_session.scalars(select(AuditEvent.action).distinct()).all()
     # Known actions by their Vietnamese label, then the others (refusals of a page) as named.
     actions = sorted(present, key=lambda action: (action not in ACTIONS,
