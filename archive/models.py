@@ -1,9 +1,10 @@
 """The archive's tables: units, accounts and their API keys, issued documents (each version its
-own row, never updated), the signed scans beside them, and the audit log."""
+own row, never updated), the signed scans beside them, the audit log, units' rosters and
+background jobs."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -139,3 +140,55 @@ class AuditEvent(Base):
     path: Mapped[str | None] = mapped_column(String(500))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Member(Base):
+    """One person on a unit's roster: who should have a Phiếu 01 each month, in what order."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("unit_id", "person_key", name="uq_members_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    person_key: Mapped[str] = mapped_column(String(200))  # as Document.person_key
+    position: Mapped[str] = mapped_column(String(200), default="")
+    order: Mapped[int] = mapped_column(Integer)  # the roster's order: the tổng hợp's rows
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Job(Base):
+    """Work done in the background (a batch of forms to issue): its items say what is left."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: not guessable
+    kind: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # running, done
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    runs: Mapped[int] = mapped_column(Integer, default=0)  # >1: resumed after a lost worker
+
+    items: Mapped[list["JobItem"]] = relationship(order_by="JobItem.position")
+
+
+class JobItem(Base):
+    """One unit of a job's work. Marked done in the same commit that issues its document, so a
+    worker lost in between leaves it pending: retried, never issued twice."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (UniqueConstraint("job_id", "position", name="uq_job_items_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    payload: Mapped[str] = mapped_column(Text)  # the item's input, JSON
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # done, failed
+    error: Mapped[str | None] = mapped_column(Text)  # Vietnamese, for the user
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
