@@ -33,10 +33,13 @@ log = logging.getLogger(__name__)
 # PDF base fonts, so no reader substitutes any.
 PDF_EXPORT_OPTIONS = {"EmbedStandardFonts": True, "ExportNotes": False, "UseTaggedPDF": True}
 PDFA_2B = {"SelectPdfVersion": 2}
+# Word bookmarks as named destinations: how a composed document's PDF says where each form starts.
+DESTINATIONS = {"ExportBookmarksToPDFDestination": True}
 
 
-def export_options(pdfa=False):
-    return {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {})}
+def export_options(pdfa=False, composed=False):
+    return {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {}),
+            **(DESTINATIONS if composed else {})}
 
 
 class ConversionError(Exception):
@@ -173,17 +176,18 @@ class Converter:
 
     # ------------------------------------------------------------------ conversion
 
-    def convert(self, docx, *, pdfa=False):
+    def convert(self, docx, *, pdfa=False, composed=False):
+        """The PDF of `docx`; `composed` for several forms made one by forms/compose.py."""
         reason = self.missing()
         if reason:
             raise ConverterMissing(reason + " Chưa tạo được PDF; bản Word (?format=docx) vẫn "
                                             "dùng được.")
         self.start()
-        options = export_options(pdfa)
+        options = export_options(pdfa, composed)
         for attempt in (1, 2):
             worker = self._acquire()
             try:
-                pdf = worker.convert(docx, options, self.timeout)
+                pdf = worker.convert(docx, options, self.timeout, composed=composed)
             except WorkerCrashed as error:
                 self._count("crashes")
                 self._renew_later(worker, f"soffice dừng giữa chừng ({error})")
@@ -198,7 +202,8 @@ class Converter:
                             self.timeout)
                 self._renew_later(worker, f"quá {self.timeout} giây")
                 raise ConversionTimeout(
-                    f"Chuyển sang PDF quá {self.timeout:g} giây nên đã dừng; hãy thử lại.") from None
+                    f"Chuyển sang PDF quá {self.timeout:g} giây nên đã dừng; hãy thử lại."
+                ) from None
             except WorkerRefused as error:
                 self._count("failures")
                 log.error("LibreOffice could not convert a document: %s", error)

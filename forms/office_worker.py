@@ -137,9 +137,10 @@ class OfficeWorker:
 
     # ----------------------------------------------------------------- one conversion
 
-    def convert(self, docx, options, timeout, *, counted=True):
+    def convert(self, docx, options, timeout, *, counted=True, composed=False):
         deadline = time.monotonic() + timeout
-        request = json.dumps({"size": len(docx), "filter_data": options}).encode() + b"\n"
+        request = json.dumps({"size": len(docx), "filter_data": options,
+                              "composed": composed}).encode() + b"\n"
         try:
             self.process.stdin.write(request + docx)
             self.process.stdin.flush()

@@ -66,10 +66,18 @@ def _template_bytes(name):
 
 
 def render_docx(template_name, context, metadata, *, archive_code=None):
-    """The filled document; `metadata` gives the document properties (title, subject, author).
+    """The filled document as DOCX bytes; `metadata` gives the document properties (title,
+    subject, author).
 
     With an `archive_code`, every page's footer prints it with its QR code, and the document's
     keywords hold it (LibreOffice writes them into the PDF's XMP, pdf:Keywords)."""
+    out = io.BytesIO()
+    render_document(template_name, context, metadata, archive_code=archive_code).save(out)
+    return out.getvalue()
+
+
+def render_document(template_name, context, metadata, *, archive_code=None):
+    """The filled document as a python-docx Document, for saving or composing with others."""
     template = _PreparedTemplate(io.BytesIO(_template_bytes(template_name)))
     assert STAMP_KEY not in context
     stamp = archive_code and {"code": archive_code, "qr": _qr_image(template, archive_code)}
@@ -81,9 +89,7 @@ def render_docx(template_name, context, metadata, *, archive_code=None):
     properties.subject = metadata["subject"]
     properties.author = metadata["author"]
     properties.keywords = archive_code or ""
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    return template.docx
 
 
 def _qr_image(template, code):

@@ -5,7 +5,8 @@ service's own Python needs none. It starts one soffice.bin with its own user pro
 it over a private pipe through the UNO bridge, and converts DOCX to PDF for the service that
 started it, in memory (no file is written):
 
-    service → helper, on stdin:  one JSON line {"size": n, "filter_data": {...}}, then n bytes
+    service → helper, on stdin:  one JSON line {"size": n, "filter_data": {...}, "composed": bool},
+                                 then n bytes
     helper → service, on stdout: one JSON line {"ok": true, "size": n}, then n bytes of PDF,
                                  or {"ok": false, "kind": "failed" | "crashed", "error": "…"}
 
@@ -109,6 +110,27 @@ def load(context, desktop, docx):
     return document
 
 
+def start_forms_on_their_pages(document):
+    """Each form of a composed document (forms/compose.py) on its own page style.
+
+    Every form is a section of its own, which LibreOffice imports as a page style of its own
+    (first-page header, page numbers from 1), set on the form's first paragraph, a bookmark
+    "form-NNNNN". After loading, LibreOffice's layout does not always switch to it where the
+    previous form ended on an odd page: that form's pages then run on under the previous style,
+    numbered on, a number on its first page. Setting each form's page style again (the first
+    form's too) makes the layout honour every one."""
+    bookmarks = document.getBookmarks()
+    anchors = [bookmarks.getByName(name).getAnchor()
+               for name in sorted(bookmarks.getElementNames()) if name.startswith("form-")]
+    document.lockControllers()  # laid out once, after the last change
+    try:
+        for anchor in anchors:
+            anchor.setPropertyValue("PageDescName", anchor.getPropertyValue("PageDescName")
+                                    or anchor.getPropertyValue("PageStyleName"))
+    finally:
+        document.unlockControllers()
+
+
 def export_pdf(document, options):
     output = BytesOutput()
     args = properties(FilterName="writer_pdf_Export", OutputStream=output)
@@ -146,6 +168,8 @@ def main():
             document = None
             try:
                 document = load(context, desktop, docx)
+                if request.get("composed"):
+                    start_forms_on_their_pages(document)
                 pdf = export_pdf(document, request["filter_data"])
             except Exception as error:
                 crashed = process.poll() is not None or "DisposedException" in type(error).__name__
