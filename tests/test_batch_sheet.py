@@ -498,3 +498,17 @@ def test_template_layout():
     assert forms[0]["person"] == {"full_name": "Nguyễn Thị Ngọc Ánh", "position": "Chuyên viên"}
     assert forms[0]["monthly_rating"] == "hoan_thanh_tot"
     validated(forms)
+
+
+def test_limits_on_size_rows_and_people():
+    header = delimited([["Họ và tên", "Mục", "Nội dung"]])
+    data = header.encode() + b"\n" * (5 * 1024 * 1024 - len(header.encode()) + 1)
+    assert "5 MB" in error(data, "a.csv").message
+    rows = [[f"Người {n % 1000}", "I", "x"] for n in range(5000)]
+    assert len(parse_batch("a.csv", delimited([["Họ và tên", "Mục", "Nội dung"], *rows])
+                           .encode(), COMMON)) == 1000
+    message = error(delimited([["Họ và tên", "Mục", "Nội dung"], *rows, ["Thêm", "I", "y"]])
+                    .encode(), "a.csv").message
+    assert "hơn 5000 dòng" in message
+    rows = [[f"Người {n}"] for n in range(1001)]
+    assert "hơn 1000 người" in error(delimited([["Họ và tên"], *rows]).encode()).message
