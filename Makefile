@@ -24,7 +24,9 @@ run: system-deps $(VENV)/.run-deps
 test: test-system-deps $(VENV)/.test-deps
 	url="$${TEST_DATABASE_URL:-}"; \
 	[ -n "$$url" ] || url="$$(scripts/test-postgres.sh)" || exit 1; \
-	TEST_DATABASE_URL="$$url" $(PY) -m pytest -q $(PYTEST_ARGS)
+	redis="$${TEST_REDIS_URL:-}"; \
+	[ -n "$$redis" ] || redis="$$(scripts/test-redis.sh)" || exit 1; \
+	TEST_DATABASE_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest -q $(PYTEST_ARGS)
 
 system-deps:
 	scripts/install-system-deps.sh

@@ -22,10 +22,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from api import Api
 from api.errors import flatten
 import archive
+import jobs
 from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
 from api.forms import form_blueprint
 from api.health import bp as health_bp
+from api.jobs import bp as jobs_bp
 from archive.access import limiter
 from forms.convert import ConversionError, Converter
 from forms.documents import FORMS, MIMETYPES, make_document
@@ -61,6 +63,10 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # Background jobs (batch issue): in this process unless a Celery broker is given, e.g.
+    # redis://127.0.0.1:6379/0 (then run `celery -A jobs.celery_app worker`, README).
+    "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
+    "JOBS_RESUME": True,  # run again, at start, the in-process jobs a stop left unfinished
     # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: off unless
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
     "ALLOW_ANONYMOUS_RENDER": False,
@@ -101,6 +107,7 @@ def create_app(test_config=None, *, converter=None):
         converter.start()
 
     archive.init_app(app)
+    jobs.init_app(app)
     limiter.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme("khoa_api", {
@@ -113,7 +120,8 @@ def create_app(test_config=None, *, converter=None):
     api.register_blueprint(health_bp)
     # The API's posts are checked for CSRF in archive.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
-    for blueprint in [*(form_blueprint(slug) for slug in FORMS), documents_bp, admin_bp]:
+    for blueprint in [*(form_blueprint(slug) for slug in FORMS), documents_bp, admin_bp,
+                      jobs_bp]:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)

@@ -78,10 +78,9 @@ def _register_issue(slug):
         thành bản sửa mới, bản cũ vẫn giữ nguyên."""
         db_session, store = _services()
         user = db_session.get(User, access.current().user_id)
-        if service.name_key(data["unit"]["name"]) != service.name_key(user.unit.name):
-            abort(422, errors={"json": {"unit.name": [
-                f"Đơn vị: «{data['unit']['name']}» không phải đơn vị của tài khoản này "
-                f"(«{user.unit.name}»)"]}})
+        mismatch = service.unit_mismatch(user, data)
+        if mismatch:
+            abort(422, errors={"json": {"unit.name": [mismatch]}})
         try:
             document = service.issue(db_session, store, user, slug, data,
                                      settings=current_app.config,

@@ -59,9 +59,21 @@ def latest(db, identity):
                      .order_by(Document.version.desc()).limit(1))
 
 
-def issue(db, store, user, slug, data, *, settings, converter):
+def unit_mismatch(user, data):
+    """Why this account may not issue `data` (another unit's form), or None."""
+    if name_key(data["unit"]["name"]) == name_key(user.unit.name):
+        return None
+    return (f"Đơn vị: «{data['unit']['name']}» không phải đơn vị của tài khoản này "
+            f"(«{user.unit.name}»)")
+
+
+def issue(db, store, user, slug, data, *, settings, converter, claim=None):
     """Renders the form with a new document code, stores JSON, DOCX and PDF/A, commits the
-    record; a correction (same unit, form, person and month) becomes the next version."""
+    record; a correction (same unit, form, person and month) becomes the next version.
+
+    `claim(document)`, called before the commit, may make more changes in the same transaction
+    (a batch marks its item done); if it returns False, nothing is committed and issue returns
+    None: the work was someone else's already."""
     form = FORMS[slug]
     identity, name = _identity(user.unit_id, slug, data)
     payload = json.dumps(SCHEMAS[slug]().dump(data), ensure_ascii=False, indent=2).encode()
@@ -79,6 +91,11 @@ def issue(db, store, user, slug, data, *, settings, converter):
             json_sha256=store.put(payload), docx_sha256=store.put(docx), pdf_sha256=store.put(pdf))
         db.add(document)
         try:
+            if claim is not None:
+                db.flush()
+                if not claim(document):
+                    db.rollback()
+                    return None
             db.commit()
             return document
         except IntegrityError:  # another request took this version (or, rarely, this code)

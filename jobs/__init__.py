@@ -1,0 +1,73 @@
+"""Background jobs (the batch issue of a unit's forms), run where the deployment says:
+
+- by default inside the service, on a small thread pool: `make run` needs nothing else, and jobs
+  left unfinished by a stopped service are run again when it starts;
+- with CELERY_BROKER_URL (or PHIEU_CELERY_BROKER_URL) set, e.g. redis://host:6379/0, on Celery
+  workers (`celery -A jobs.celery_app worker`, README), on this machine or others, each worker
+  process with its own LibreOffice engine.
+
+Both call the same function, jobs.batch.run.
+"""
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from jobs import batch
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 30  # after LibreOffice was unavailable
+
+
+class ThreadRunner:
+    """Runs jobs in this process, one at a time (each uses every LibreOffice worker)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
+
+    def submit(self, job_id):
+        self.pool.submit(self._run, job_id)
+
+    def _run(self, job_id):
+        try:
+            batch.run(self.app, job_id)
+        except Exception:  # noqa: BLE001 - a job thread must not die silently
+            log.exception("job %s stopped; it will be run again in %s s", job_id, RETRY_SECONDS)
+            timer = threading.Timer(RETRY_SECONDS, self.submit, args=(job_id,))
+            timer.daemon = True
+            timer.start()
+
+    def resume(self):
+        with self.app.extensions["database"].sessions() as db:
+            for job_id in batch.unfinished(db):
+                log.info("job %s was not finished: running it again", job_id)
+                self.submit(job_id)
+
+
+class CeleryRunner:
+    """Sends jobs to the Celery workers; the broker keeps a job until a worker has finished it."""
+
+    def __init__(self, broker_url):
+        from jobs.celery_app import configure, run_job
+
+        configure(broker_url)
+        self.task = run_job
+
+    def submit(self, job_id):
+        self.task.delay(job_id)
+
+    def resume(self):
+        pass  # the broker redelivers what a lost worker had not acknowledged
+
+
+def init_app(app):
+    broker = app.config.get("CELERY_BROKER_URL")
+    runner = CeleryRunner(broker) if broker else ThreadRunner(app)
+    app.extensions["jobs"] = runner
+    if app.config.get("JOBS_RESUME", True):
+        runner.resume()
+
+
+def submit(app, job_id):
+    app.extensions["jobs"].submit(job_id)

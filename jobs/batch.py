@@ -1,0 +1,138 @@
+"""The batch issue: all of a unit's Phiếu 01 for a month, from one request, as one job.
+
+`create` stores the job and one item per form (the form's JSON as sent); `run` issues every
+item still pending, a few at a time (one per LibreOffice worker). Each item is validated and
+issued on its own: a bad form fails alone, with its reason, and the others are issued.
+
+An item is marked done in the same transaction that commits its document, and only if it was
+still pending (archive.service.issue's `claim`). A worker lost in the middle leaves its item
+pending, to be issued when the job runs again; two runs of one job never issue an item twice.
+"""
+
+import json
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select, update
+
+from api.errors import flatten
+from archive import audit, service
+from archive.models import Job, JobItem, User
+from archive.store import StoreError
+from forms.convert import ConversionError
+from schemas import SCHEMAS
+
+KIND = "batch-issue"
+FORM = "phieu-01"
+MAX_ITEMS = 1000
+STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang phát hành", "done": "Đã xong"}
+
+
+def create(db, user, forms):
+    """A new job for `forms` (dicts as sent, not validated yet), committed; nothing issued yet."""
+    job = Job(id=secrets.token_hex(16), kind=KIND, unit_id=user.unit_id, created_by_id=user.id)
+    db.add(job)
+    for position, form in enumerate(forms):
+        db.add(JobItem(job_id=job.id, position=position, label=_label(form),
+                       payload=json.dumps(form, ensure_ascii=False)))
+    db.commit()
+    return job
+
+
+def _label(form):
+    person = form.get("person") if isinstance(form, dict) else None
+    name = person.get("full_name") if isinstance(person, dict) else None
+    return name[:200] if isinstance(name, str) else ""
+
+
+def progress(db, job):
+    """{"total", "done", "failed", "pending"} counted from the job's items."""
+    counts = dict(db.execute(select(JobItem.status, func.count()).where(JobItem.job_id == job.id)
+                             .group_by(JobItem.status)).all())
+    done, failed, pending = (counts.get(key, 0) for key in ("done", "failed", "pending"))
+    return {"total": done + failed + pending, "done": done, "failed": failed, "pending": pending}
+
+
+def run(app, job_id):
+    """Issues every pending item of the job; the one function both the service's thread pool
+    and the Celery workers call."""
+    with app.app_context():
+        database = app.extensions["database"]
+        with database.sessions() as db:
+            job = db.get(Job, job_id)
+            if job is None or job.status == "done":
+                return
+            job.status, job.runs = "running", job.runs + 1
+            job.started_at = job.started_at or _now()
+            db.commit()
+            pending = db.scalars(select(JobItem.id).where(JobItem.job_id == job_id,
+                                                          JobItem.status == "pending")
+                                 .order_by(JobItem.position)).all()
+        workers = max(1, len(app.extensions["converter"].workers))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for outcome in pool.map(lambda item_id: _issue_item(app, item_id), pending):
+                if isinstance(outcome, ConversionError):  # the engine is down: retry later
+                    raise outcome
+        with database.sessions() as db:
+            job = db.get(Job, job_id)
+            if not db.scalar(select(func.count()).where(JobItem.job_id == job_id,
+                                                        JobItem.status == "pending")):
+                job.status, job.finished_at = "done", _now()
+                db.commit()
+
+
+def _issue_item(app, item_id):
+    with app.app_context(), app.extensions["database"].sessions() as db:
+        item = db.get(JobItem, item_id)
+        if item.status != "pending":
+            return None
+        job = db.get(Job, item.job_id)
+        user = db.get(User, job.created_by_id)
+        try:
+            data = SCHEMAS[FORM]().load(json.loads(item.payload))
+            mismatch = service.unit_mismatch(user, data)
+            if mismatch:
+                raise ValidationError({"unit": {"name": [mismatch]}})
+            document = service.issue(
+                db, app.extensions["store"], user, FORM, data, settings=app.config,
+                converter=app.extensions["converter"], claim=lambda document: _claim(
+                    db, item_id, document))
+        except ValidationError as error:
+            db.rollback()
+            return _fail(db, item_id, "; ".join(
+                message for messages in flatten(error.messages).values() for message in messages))
+        except (service.ArchiveError, StoreError) as error:
+            db.rollback()
+            return _fail(db, item_id, error.message)
+        except ConversionError as error:
+            db.rollback()
+            return error  # not this form's fault: it stays pending
+        if document is not None:
+            audit.record("issue", document_id=document.id, user=user,
+                         detail=f"{document.code}, bản {document.version} (lô {job.id})")
+        return document
+
+
+def _claim(db, item_id, document):
+    """Marks the item done with its document, in the document's transaction, if still pending."""
+    result = db.execute(update(JobItem).where(JobItem.id == item_id, JobItem.status == "pending")
+                        .values(status="done", document_id=document.id, error=None))
+    return result.rowcount == 1
+
+
+def _fail(db, item_id, message):
+    db.execute(update(JobItem).where(JobItem.id == item_id, JobItem.status == "pending")
+               .values(status="failed", error=message))
+    db.commit()
+    return None
+
+
+def unfinished(db):
+    """Ids of the jobs not done: to run again when the service starts (in-process jobs)."""
+    return db.scalars(select(Job.id).where(Job.status != "done").order_by(Job.created_at)).all()
+
+
+def _now():
+    return datetime.now(timezone.utc)

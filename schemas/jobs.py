@@ -1,0 +1,83 @@
+"""The jobs API: a batch of Phiếu 01 in (a JSON array, or a spreadsheet and the month's common
+fields), a job's progress out."""
+
+from flask import url_for
+from flask_smorest.fields import Upload
+from marshmallow import INCLUDE, Schema, fields
+
+from jobs.batch import MAX_ITEMS
+from schemas.archive import about
+from schemas.common import NAME_MAX, BaseSchema
+from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, List, Nested, Text
+
+
+class BatchFormSchema(Schema):
+    """One Phiếu 01 as sent: validated on its own when its turn comes, so that a bad form fails
+    alone and the others are issued."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class BatchSchema(BaseSchema):
+    forms = List(Nested(BatchFormSchema, "Phiếu"), "Danh sách phiếu", max_items=MAX_ITEMS,
+                 required=True, metadata={"description": (
+                     "Các Phiếu số 01 của đơn vị, mỗi phiếu theo đúng dạng của POST "
+                     f"/api/v1/phieu-01 (tối đa {MAX_ITEMS} phiếu)")})
+
+
+class BatchSheetSchema(Schema):
+    """The form fields sent with the spreadsheet: what every form of the batch shares."""
+
+    file = Upload(required=True, metadata={"description": (
+        "Bảng tính .xlsx (hoặc .csv UTF-8) theo mẫu /api/v1/jobs/batch-issue/template.xlsx: mỗi "
+        "dòng một mục của phiếu")},
+        error_messages={"required": "Tệp: chưa chọn tệp (trường «file»)"})
+
+
+class FormInteger(Integer):
+    """A number typed into a web form (text), with the JSON fields' messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict = False
+
+
+class BatchSheetFieldsSchema(BaseSchema):
+    month = FormInteger("Tháng", minimum=1, maximum=12, required=True)
+    year = FormInteger("Năm", minimum=MIN_YEAR, maximum=MAX_YEAR, required=True)
+    signed_on = Date("Ngày ký", metadata={"description": "Ngày ký các phiếu (NNNN-TT-NN)"})
+    head_name = Text("Họ tên thủ trưởng đơn vị", max_length=NAME_MAX)
+    place = Text("Địa danh", max_length=100)
+
+
+class JobItemSchema(Schema):
+    position = fields.Integer(**about("Thứ tự phiếu trong lô (từ 0)"))
+    label = fields.String(**about("Họ và tên trên phiếu"))
+    status = fields.String(**about("pending (chờ), done (đã phát hành) hoặc failed (lỗi)"))
+    error = fields.String(allow_none=True, **about("Lý do lỗi, khi status là failed"))
+    document = fields.Function(
+        lambda item: item.document_id and url_for("documents.document",
+                                                  document_id=item.document_id),
+        allow_none=True, **about("Hồ sơ phiếu đã phát hành"))
+
+
+class JobFailureSchema(Schema):
+    position = fields.Integer(**about("Thứ tự phiếu trong lô (từ 0)"))
+    label = fields.String(**about("Họ và tên trên phiếu"))
+    error = fields.String(**about("Lý do lỗi"))
+
+
+class JobSchema(Schema):
+    id = fields.String(**about("Mã công việc"))
+    status = fields.String(**about("queued (đang chờ), running (đang phát hành), done (xong)"))
+    status_label = fields.String(**about("Trạng thái, tiếng Việt"))
+    total = fields.Integer(**about("Số phiếu trong lô"))
+    done = fields.Integer(**about("Số phiếu đã phát hành"))
+    failed = fields.Integer(**about("Số phiếu lỗi"))
+    pending = fields.Integer(**about("Số phiếu còn chờ"))
+    created_at = fields.DateTime(**about("Thời điểm gửi (UTC)"))
+    finished_at = fields.DateTime(allow_none=True, **about("Thời điểm xong (UTC)"))
+    runs = fields.Integer(**about("Số lần chạy (hơn 1: đã chạy tiếp sau khi bị gián đoạn)"))
+    items = fields.List(fields.Nested(JobItemSchema), **about("Từng phiếu trong lô"))
+    failures = fields.List(fields.Nested(JobFailureSchema), **about("Các phiếu lỗi và lý do"))
