@@ -66,6 +66,7 @@ DEFAULTS = {
     # Background jobs (batch issue): in this process unless a Celery broker is given, e.g.
     # redis://127.0.0.1:6379/0 (then run `celery -A jobs.celery_app worker`, README).
     "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
+    "CELERY_QUEUE": "phieu",  # the workers' -Q
     "JOBS_RESUME": True,  # run again, at start, the in-process jobs a stop left unfinished
     # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: off unless
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.

@@ -48,10 +48,10 @@ class ThreadRunner:
 class CeleryRunner:
     """Sends jobs to the Celery workers; the broker keeps a job until a worker has finished it."""
 
-    def __init__(self, broker_url):
+    def __init__(self, broker_url, queue):
         from jobs.celery_app import configure, run_job
 
-        configure(broker_url)
+        configure(broker_url, queue)
         self.task = run_job
 
     def submit(self, job_id):
@@ -63,7 +63,7 @@ class CeleryRunner:
 
 def init_app(app):
     broker = app.config.get("CELERY_BROKER_URL")
-    runner = CeleryRunner(broker) if broker else ThreadRunner(app)
+    runner = CeleryRunner(broker, app.config["CELERY_QUEUE"]) if broker else ThreadRunner(app)
     app.extensions["jobs"] = runner
     if app.config.get("JOBS_RESUME", True):
         runner.resume()

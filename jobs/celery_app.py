@@ -1,4 +1,4 @@
-"""The Celery side of the jobs: `celery -A jobs.celery_app worker --concurrency 1`.
+"""The Celery side of the jobs: `celery -A jobs.celery_app worker -Q phieu --concurrency 1`.
 
 The worker builds the service's app once per process (its settings from the same environment as
 the service: PHIEU_DATABASE_URL, PHIEU_DATA_DIR, PHIEU_CELERY_BROKER_URL…), so each worker process
@@ -24,18 +24,19 @@ celery.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    task_default_queue="phieu",
     broker_connection_retry_on_startup=True,
     broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
 )
 _app = None
 
 
-def configure(broker_url):
+def configure(broker_url, queue=None):
     celery.conf.broker_url = broker_url
+    celery.conf.task_default_queue = queue or "phieu"
 
 
-configure(os.environ.get("PHIEU_CELERY_BROKER_URL") or os.environ.get("CELERY_BROKER_URL"))
+configure(os.environ.get("PHIEU_CELERY_BROKER_URL") or os.environ.get("CELERY_BROKER_URL"),
+          os.environ.get("PHIEU_CELERY_QUEUE"))
 
 
 def flask_app():

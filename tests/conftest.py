@@ -88,8 +88,13 @@ ACCOUNTS = {  # username: (role, unit code)
 
 @pytest.fixture(scope="session", params=ARCHIVE_BACKENDS)
 def archive_app(request, app, tmp_path_factory):
-    """An app with its own archive, sharing the session's warm LibreOffice engine. On
-    PostgreSQL it gets a schema of its own, so two test runs can share the server."""
+    """An app with its own archive, sharing the session's warm LibreOffice engine."""
+    yield from new_archive_app(request, app, tmp_path_factory)
+
+
+def new_archive_app(request, app, tmp_path_factory, **config):
+    """An archive app on `request.param`'s database; on PostgreSQL it gets a schema of its own,
+    so two test runs can share the server."""
     root = tmp_path_factory.mktemp(f"archive-{request.param}")
     if request.param == "postgresql":
         server = os.environ.get("TEST_DATABASE_URL")
@@ -103,7 +108,8 @@ def archive_app(request, app, tmp_path_factory):
         url = f"sqlite:///{root}/archive.sqlite3"
     archived = create_app({"TESTING": True, "WORK_DIR": str(root / "work"), "DATABASE_URL": url,
                            "ALLOW_ANONYMOUS_RENDER": True, "DATA_DIR": str(root / "files"),
-                           "CONVERT_WARM_START": False}, converter=app.extensions["converter"])
+                           "CONVERT_WARM_START": False, **config},
+                          converter=app.extensions["converter"])
     yield archived
     archived.extensions["database"].engine.dispose()
 
