@@ -128,3 +128,23 @@ def _bytes(writer):
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def unit_month_forms(tong_hop_data, phieu_01_data):
+    """The packet's forms, in order: the tổng hợp (if any), then each Phiếu 01 as given."""
+    from forms import phieu_01, tong_hop
+
+    forms = [Form(tong_hop, tong_hop_data, TONG_HOP_TITLE)] if tong_hop_data else []
+    return forms + [Form(phieu_01, data, person_title(number, data["person"]["full_name"]))
+                    for number, data in enumerate(phieu_01_data, start=1)]
+
+
+TONG_HOP_TITLE = "Phiếu tổng hợp"
+
+
+def person_title(number, name):
+    return f"{number}. {name}"
+
+
+def packet_stem(unit_name, month, year):
+    return safe_filename(f"Hồ sơ in - {unit_name} - tháng {month:02d}-{year}")

@@ -125,3 +125,65 @@ def test_stored_pdfs_merge_the_same_way(parts):
     part = stored_part("1. Nguyễn Văn An", "a.pdf", whole)
     reader = PdfReader(io.BytesIO(merge([part, part], duplex=True)))
     assert len(reader.pages) == 2 * len(part.pages) + len(part.pages) % 2
+
+
+# ------------------------------------------------------------------------ POST /api/v1/packet
+
+
+def _body(names=("Nguyễn Văn An", "Trần Thị Bình")):
+    forms = []
+    for name in names:
+        form = example("phieu-01")
+        form["person"]["full_name"] = name
+        forms.append(form)
+    return {"tong_hop": example("tong-hop"), "phieu_01": forms}
+
+
+def test_the_packet_from_json_is_one_pdf_with_a_bookmark_per_form(client):
+    response = client.post("/api/v1/packet?duplex=true", json=_body())
+    assert response.status_code == 200, response.json
+    assert response.mimetype == "application/pdf"
+    assert ("filename*=UTF-8''H%E1%BB%93%20s%C6%A1%20in%20-%20Ph%C3%B2ng%20N%E1%BB%99i%20v%E1%BB"
+            "%A5%20-%20th%C3%A1ng%2011-2026.pdf") in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    assert [item.title for item in reader.outline] == [
+        "Phiếu tổng hợp", "1. Nguyễn Văn An", "2. Trần Thị Bình"]
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert all(start % 2 == 0 for start in starts)
+    texts = pdf_pages(response.data)
+    assert "PHIẾU TỔNG HỢP ĐÁNH GIÁ, NHẬN DIỆN" in texts[0]
+    assert "Họ và tên: Trần Thị Bình" in texts[starts[2]]
+
+
+def test_the_packet_as_a_zip_of_separate_pdfs(client):
+    response = client.post("/api/v1/packet?format=zip", json=_body())
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert archive.namelist() == [
+            "001 - Phiếu tổng hợp - Phòng Nội vụ - tháng 11-2026.pdf",
+            "002 - Phiếu 01 - Nguyễn Văn An - tháng 11-2026.pdf",
+            "003 - Phiếu 01 - Trần Thị Bình - tháng 11-2026.pdf"]
+
+
+@pytest.mark.parametrize("query, body, field, message", [
+    ("", {"phieu_01": [{"unit": {"name": "X"}, "period": {"month": 11, "year": 2026}}]},
+     "phieu_01.0.person", "Họ và tên: không được để trống"),
+    ("", {"phieu_01": []}, "phieu_01", "Các Phiếu số 01: chưa có phiếu nào"),
+    ("", {"tong_hop": example("tong-hop")}, "phieu_01", "Các Phiếu số 01: không được để trống"),
+    ("?format=docx", None, "format", "format: chỉ nhận «pdf» hoặc «zip»"),
+    ("?duplex=maybe", None, "duplex", "duplex: chỉ nhận true hoặc false"),
+])
+def test_a_bad_packet_is_refused_naming_the_field(client, query, body, field, message):
+    response = client.post(f"/api/v1/packet{query}", json=body or _body(names=("A",)))
+    assert response.status_code == 422, response.json
+    errors = {path: messages for location in response.json["errors"].values()
+              for path, messages in location.items()}
+    assert errors[field] == [message]
+
+
+def test_the_packet_needs_an_account_unless_rendering_is_open(work_dir):
+    from conftest import make_app
+    closed = make_app(work_dir, ALLOW_ANONYMOUS_RENDER=False)
+    response = closed.test_client().post("/api/v1/packet", json=_body())
+    assert response.status_code == 401

@@ -1,0 +1,52 @@
+"""The print packet from JSON: a unit-month's tổng hợp and Phiếu 01 as one PDF to print (a
+bookmark per form, blank pages for double-sided printing on request) or a ZIP of the separate
+PDFs. Stateless, like the forms' endpoints: nothing is archived."""
+
+from flask import Response, current_app
+from flask_smorest import abort
+
+from api import Blueprint
+from api.forms import content_disposition
+from archive import access
+from forms import packet
+from schemas.packet import PacketQuerySchema, PacketSchema
+
+bp = Blueprint("packet", __name__, url_prefix="/api/v1/packet",
+               description="Hồ sơ in của đơn vị trong tháng: phiếu tổng hợp rồi các Phiếu số 01, "
+                           "một tệp PDF (mỗi phiếu một dấu trang) hoặc tệp ZIP.")
+
+MIMETYPES = {"pdf": "application/pdf", "zip": "application/zip"}
+
+
+@bp.before_request
+def account_unless_open():
+    if not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None:
+        access.refuse(401, "render")
+
+
+@bp.route("", methods=["POST"])
+@access.large_upload()
+@bp.arguments(PacketSchema, location="json")
+@bp.arguments(PacketQuerySchema, location="query")
+@bp.doc(summary="Hồ sơ in của đơn vị trong tháng", responses={
+    200: {"description": "PDF để in, hoặc ZIP các phiếu",
+          "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}
+                      for mimetype in MIMETYPES.values()}},
+    503: {"description": "LibreOffice chưa cài, đang quá tải hoặc lỗi; có tiêu đề Retry-After."}})
+def make_packet(body, query):
+    """Phiếu tổng hợp in trước, rồi từng Phiếu số 01 theo thứ tự gửi lên; mỗi phiếu giữ đúng
+    trang, số trang và chú thích như khi in riêng."""
+    forms = packet.unit_month_forms(body.get("tong_hop"), body["phieu_01"])
+    if not forms:
+        abort(422, errors={"json": {"phieu_01": ["Các Phiếu số 01: chưa có phiếu nào"]}})
+    first = forms[0].data
+    stem = packet.packet_stem(first["unit"]["name"], first["period"]["month"],
+                              first["period"]["year"])
+    parts = packet.convert_forms(forms, settings=current_app.config,
+                                 converter=current_app.extensions["converter"])
+    if query["format"] == "zip":
+        content = packet.zip_parts(parts)
+    else:
+        content = packet.merge(parts, duplex=query["duplex"], title=stem)
+    return Response(content, mimetype=MIMETYPES[query["format"]], headers={
+        "Content-Disposition": content_disposition(f"{stem}.{query['format']}")})
