@@ -17,7 +17,7 @@ from api.errors import flatten
 from api.forms import content_disposition
 from archive import access, audit, db, roster, service
 from archive.actions import with_history
-from archive.models import User
+from archive.unit_actions import import_roster, issue_tong_hop
 from archive.store import StoreError
 from archive.unit_month import roster as members_of
 from schemas.archive import DocumentDetailSchema
@@ -86,16 +86,6 @@ def rows_from_request():
     return "json", [(f"Dòng {index + 1}", row) for index, row in enumerate(body)]
 
 
-def import_roster(unit, location, rows):
-    """Validates and stores; RosterError (every bad row) or ArchiveError."""
-    members = roster.validate(rows)
-    summary = roster.replace(db.session(), unit, members)
-    audit.record("roster.import", detail=f"đơn vị {unit.code}: {len(members)} người ({location}); "
-                                         f"thêm {summary['added']}, cập nhật {summary['updated']}"
-                                         f", giữ {len(summary['kept'])}")
-    return summary
-
-
 def _row_errors(location, error):
     if not error.rows:
         return {location: {"file" if location == "files" else "_schema": [error.message]}}
@@ -141,7 +131,6 @@ def put_roster(code):
     try:
         summary = import_roster(unit, location, rows)
     except roster.RosterError as error:
-        audit.record("roster.import", "refused", detail=f"đơn vị {unit.code}: {error.message}")
         abort(422, message=error.message, errors=_row_errors(location, error))
     except service.ArchiveError as error:
         abort(error.status, message=error.message)
@@ -193,24 +182,6 @@ def overrides():
     except ValidationError as error:
         abort(422, errors={"json": flatten(error.messages) if isinstance(error.messages, dict)
                            else {"_schema": error.messages}})
-
-
-def issue_tong_hop(unit, year, month, overrides):
-    """Builds the tổng hợp from the archive and issues it as the current (unit) account."""
-    db_session, store = db.session(), current_app.extensions["store"]
-    data = roster.tong_hop_from_archive(db_session, store, unit, year, month, **overrides)
-    user = db_session.get(User, access.current().user_id)
-    try:
-        document = service.issue(db_session, store, user, "tong-hop", data,
-                                 settings=current_app.config,
-                                 converter=current_app.extensions["converter"])
-    except StoreError as error:
-        audit.record("issue", "failed", detail=str(error))
-        raise
-    audit.record("issue", document_id=document.id,
-                 detail=f"{document.code}, bản {document.version}, lập từ hồ sơ "
-                        f"({len(data['rows'])} Phiếu số 01)")
-    return document
 
 
 @bp.route("/<code>/months/<int:year>/<int:month>/tong-hop", methods=["POST"])

@@ -386,3 +386,91 @@ def test_the_mapping_is_the_pure_functions(archive):
     record = archive.post(f"{UNIT}/months/2026/11/tong-hop", "unit_a").json
     compiled = json.loads(archive.get(record["links"]["json"], "unit_a").data)
     assert compiled["rows"] == [tong_hop_row(data)]
+
+
+# ---------------------------------------------------------------------------- web pages
+
+
+def web_login(archive, username):
+    import re
+    from conftest import PASSWORD
+    client = archive.app.test_client()
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
+                                                "csrf_token": token})
+    assert response.status_code == 303
+    page = client.get("/").get_data(as_text=True)  # the session's token, after the login
+    return client, re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def test_the_month_page_uploads_a_roster_and_issues_the_tong_hop(archive):
+    from test_web_archive import assert_locked_down
+    client, token = web_login(archive, "unit_a")
+    response = client.get("/don-vi")
+    assert response.status_code == 302
+    assert "/don-vi/noi-vu/" in response.headers["Location"]
+    page = "/don-vi/noi-vu/2026/11"
+    response = client.get(page)
+    assert response.status_code == 200
+    assert_locked_down(response)
+    html = response.get_data(as_text=True)
+    assert "Lập phiếu tổng hợp từ hồ sơ" in html and "Nhập danh sách" in html
+    assert 'href="/don-vi"' in html  # in the navigation
+
+    def upload(data, with_token=True):
+        form = {"file": (io.BytesIO(data), "ds.xlsx"), "year": "2026", "month": "11"}
+        if with_token:
+            form["csrf_token"] = token
+        return client.post("/don-vi/noi-vu/danh-sach", data=form,
+                           content_type="multipart/form-data")
+
+    assert upload(xlsx([HEADER, [1, "Trần Văn Bình"]]), with_token=False).status_code == 400
+    response = upload(xlsx([HEADER, [1, "Trần Văn Bình"], [2, ""], [3, "Lê Văn Cường",
+                                                                    "", "xx"]]))
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"{page}#danh-sach")
+    html = client.get(page).get_data(as_text=True)
+    assert "Dòng 3: Họ và tên: không được để trống" in html
+    assert "Dòng 4: Từ ngày: «xx» không phải ngày hợp lệ" in html
+    assert archive.count(Member) == 0
+    assert upload(xlsx([HEADER, [1, "Trần Văn Bình", "Trưởng phòng"],
+                        [2, "Nguyễn Thị Ngọc Ánh"]])).status_code == 303
+    html = client.get(page).get_data(as_text=True)
+    assert "Đã nhập danh sách: 2 người mới, 0 người cập nhật." in html
+    assert html.index("Trần Văn Bình") < html.index("Nguyễn Thị Ngọc Ánh")
+    archive.issue(phieu("Nguyễn Thị Ngọc Ánh"))
+
+    issue_url = "/don-vi/noi-vu/2026/11/tong-hop"
+    assert client.post(issue_url, data={}).status_code == 400  # no CSRF token
+    response = client.post(issue_url, data={"csrf_token": token, "signed_on": "2026-11-27",
+                                            "head_name": "Trần Văn Bình"})
+    assert response.status_code == 303
+    record = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đã lưu phiếu tổng hợp tháng 11/2026" in record
+    html = client.get(page).get_data(as_text=True)
+    assert "Đã phát hành:" in html
+    # October has no Phiếu 01: the reason comes back in Vietnamese.
+    response = client.post("/don-vi/noi-vu/2026/10/tong-hop", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "chưa có Phiếu số 01 nào của tháng 10/2026" in client.get(
+        "/don-vi/noi-vu/2026/10").get_data(as_text=True)
+
+
+def test_the_month_page_for_other_roles(archive):
+    client, token = web_login(archive, "unit_b")
+    assert client.get("/don-vi/noi-vu/2026/11").status_code == 404
+    assert client.post("/don-vi/noi-vu/2026/11/tong-hop",
+                       data={"csrf_token": token}).status_code == 404
+    client, token = web_login(archive, "secretariat")
+    html = client.get("/don-vi").get_data(as_text=True)
+    assert "Phòng Nội vụ" in html and "Phòng Tài chính - Kế hoạch" in html
+    response = client.get("/don-vi/noi-vu/2026/11")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Lập phiếu tổng hợp từ hồ sơ" not in html and "Nhập danh sách" not in html
+    assert client.post("/don-vi/noi-vu/2026/11/tong-hop",
+                       data={"csrf_token": token}).status_code == 403
+    client, _token = web_login(archive, "admin")
+    assert client.get("/don-vi/noi-vu/2026/11").status_code == 403
+    assert archive.app.test_client().get("/don-vi/noi-vu/2026/11").status_code == 302
