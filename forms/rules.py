@@ -368,3 +368,32 @@ def year_end(monthly):
             f"Trong năm có {summary}: kết quả nhận diện biểu hiện không giới hạn mức xếp loại năm."
         ),
     }
+
+
+# ------------------------------------------------------------------------ a missing Phiếu 01
+
+
+def missing_form(month, year, today):
+    """What the guidance says of a person with no Phiếu 01 for a month, as of `today`.
+
+    Before the self-assessment deadline (II.6.1, the 25th, that day included) the form is only
+    not yet in: no suggestion. After it, II.3.1 (Lưu ý) applies: who did not assess and report in
+    a month is rated Không hoàn thành nhiệm vụ for that month; suggested, the competent person
+    decides.
+    """
+    deadline = self_assessment_deadline(month, year)
+    overdue = today > deadline
+    result = {"overdue": overdue, "deadline": deadline, "suggestion": None}
+    if overdue:
+        label = MONTHLY_RATINGS["khong_hoan_thanh"]
+        result["suggestion"] = {
+            "monthly_rating": "khong_hoan_thanh",
+            "monthly_rating_label": label,
+            "message": unicodedata.normalize("NFC", (
+                f"Chưa có Phiếu số 01 tháng {month:02d}/{year} dù đã quá hạn tự đánh giá "
+                f"{_ddmmyyyy(deadline)} (mục II.6.1). Theo mục II.3.1 (Lưu ý), cá nhân không "
+                "thực hiện nghiêm túc việc xây dựng kế hoạch, đánh giá và báo cáo kết quả thực "
+                f"hiện thì tháng đó được đánh giá {_quoted(label)}; cấp có thẩm quyền xem xét, "
+                "quyết định.")),
+        }
+    return result

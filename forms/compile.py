@@ -1,0 +1,100 @@
+"""The Phiếu tổng hợp compiled from a unit's Phiếu 01 of one month: a pure function over the
+Phiếu 01 data (the JSON they were issued from), so the mapping is testable without a database.
+
+One row per Phiếu 01, in the order given (the caller puts the roster's order). The mapping, column
+by column (docs/ARCHIVE.md, "Phiếu tổng hợp lập từ hồ sơ"):
+
+- Họ tên ← the person's name as their Phiếu 01 prints it.
+- Đánh giá kết quả thực hiện ← the monthly rating's label ("Hoàn thành tốt nhiệm vụ"): the result
+  the competent person decided for the month; blank when the Phiếu 01 has none.
+- Tồn tại, Nguyên nhân, Kết quả khắc phục, Nhận diện biểu hiện ← the items that show a sign, by
+  their effective identification (the authority's when it has a level, else the person's own:
+  forms.rules, II.4), one line per item: "content: result" of that side, its cause, its remedy
+  status ("Đã khắc phục kịp thời" / "Chưa khắc phục"), and the level's label completed by the
+  detail as the Phiếu 01 prints it. With two or more such items each line starts "Mục II.2-1: ".
+  No sign: the first three stay blank and Nhận diện biểu hiện says "Không có biểu hiện" (blank
+  if nothing on the Phiếu 01 was identified at all).
+- Mức (Tốt / TB / Kém) ← the identification rating decided on the Phiếu 01; when it has none,
+  the rules' suggestion (II.4) provided at least one item carries an identification level;
+  otherwise blank, to be decided by hand.
+"""
+
+from collections import Counter
+
+from forms import rules
+from forms.vocab import IDENTIFICATION_LEVELS, MONTHLY_RATINGS, NO_SIGN, REMEDY_STATUSES
+from schemas.common import CELL_MAX
+
+NO_SIGN_TEXT = IDENTIFICATION_LEVELS[NO_SIGN]
+
+
+def _cell(lines):
+    text = "\n".join(line for line in lines if line)
+    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+
+
+def _identified(data):
+    """Whether any item of the Phiếu 01 carries an identification level (either side)."""
+    return any(rules._level(item.get(side)) for _ref, item in rules.item_refs(data)
+               for side in ("self", "authority"))
+
+
+def tong_hop_row(data):
+    """The tổng hợp's row for one Phiếu 01 (its issued JSON, or validated input)."""
+    signs = rules._signs(data)
+    items = dict(rules.item_refs(data))
+    prefix = len(signs) > 1
+
+    def line(sign, text):
+        text = (text or "").strip()
+        return f"Mục {sign.ref}: {text}" if prefix and text else text
+
+    shortcomings, causes, remedies, identifications = [], [], [], []
+    for sign in signs:
+        assessment = sign.assessment
+        identification = assessment.get("identification") or {}
+        what = [items[sign.ref].get("content"), assessment.get("result")]
+        shortcomings.append(line(sign, ": ".join(part for part in what if part)
+                                 or identification.get("detail")))
+        causes.append(line(sign, assessment.get("cause")))
+        remedies.append(line(sign, REMEDY_STATUSES.get(assessment.get("remedy_status"))))
+        identifications.append(line(sign, " ".join(
+            part for part in (IDENTIFICATION_LEVELS[identification["level"]],
+                              identification.get("detail")) if part)))
+    identified = _identified(data)
+    rating = data.get("identification_rating") or (
+        rules.suggest_identification_rating(data) if identified else None)
+    if not signs and (identified or data.get("identification_rating")):
+        identifications = [NO_SIGN_TEXT]
+    row = {
+        "full_name": data["person"]["full_name"],
+        "result": MONTHLY_RATINGS.get(data.get("monthly_rating")),
+        "shortcomings": _cell(shortcomings),
+        "cause": _cell(causes),
+        "remedy_result": _cell(remedies),
+        "identification": _cell(identifications),
+        "rating": rating,
+    }
+    return {key: value for key, value in row.items() if value}
+
+
+def tong_hop_data(unit, period, forms, *, place=None, signed_on=None, head_name=None):
+    """The Phiếu tổng hợp's input (schemas.tong_hop shape, JSON values) for `unit` ({"name",
+    "parent"}) and `period` ({"month", "year"}) from `forms`, the Phiếu 01 data in row order.
+
+    `head_name` defaults to the name most Phiếu 01 give for the unit's head (the first of them
+    on a tie); `signed_on` (a date or "YYYY-MM-DD") and `place` are left out when not given.
+    """
+    if head_name is None:
+        names = Counter(data["head_name"] for data in forms if data.get("head_name"))
+        head_name = names.most_common(1)[0][0] if names else None
+    data = {"unit": {key: value for key, value in unit.items() if value},
+            "period": {"month": period["month"], "year": period["year"]},
+            "rows": [tong_hop_row(form) for form in forms]}
+    if place:
+        data["place"] = place
+    if signed_on:
+        data["signed_on"] = signed_on if isinstance(signed_on, str) else signed_on.isoformat()
+    if head_name:
+        data["head_name"] = head_name
+    return data

@@ -1,0 +1,176 @@
+"""A unit's month in the web pages: its roster with each person's Phiếu 01 (missing and overdue
+ones flagged), the button that issues the Phiếu tổng hợp from the archive, and the roster upload.
+
+The same rules as the API (api/units.py): a unit account reaches its own unit only (another
+answers 404, audited), the secretariat reads every unit, only a unit changes its roster or issues.
+The posts are plain form posts carrying the page's CSRF token.
+"""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from archive import access, audit, db, roster, service
+from archive.models import Unit
+from archive.store import StoreError
+from archive.unit_actions import import_roster, issue_tong_hop
+from schemas.roster import TongHopRequestSchema
+from web import bp, roster_sheet
+from web.archive_pages import READERS, account_page, error_page
+from web.sheets import SpreadsheetError
+
+UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
+                "văn phòng.")
+CHANGE_REFUSAL = "Chỉ tài khoản của đơn vị mới thay đổi danh sách hay phát hành phiếu của đơn vị."
+LINES_SHOWN = 20  # row errors flashed at most (the session cookie is small)
+
+
+def _unit(code, action):
+    """The unit if this account may reach it, else None (refusal audited)."""
+    found = roster.unit_by_code(db.session(), code)
+    principal = access.current()
+    if found is None or (principal.role == "unit" and found.id != principal.unit_id):
+        audit.record(action, "refused", detail=f"đơn vị «{code}»: " + (
+            "không có" if found is None else "đơn vị khác"))
+        return None
+    return found
+
+
+def _unit_not_found():
+    return error_page(404, "Không tìm thấy đơn vị", "Không tìm thấy đơn vị này.")
+
+
+def _this_month():
+    today = roster.today_local()
+    return today.year, today.month
+
+
+def _neighbours(year, month):
+    previous = (year, month - 1) if month > 1 else (year - 1, 12)
+    following = (year, month + 1) if month < 12 else (year + 1, 1)
+    return [period if roster.period_ok(*period) else None for period in (previous, following)]
+
+
+@bp.route("/don-vi")
+@account_page(*READERS, refusal=UNIT_REFUSAL)
+def unit_months():
+    """A unit account goes to its own unit's current month; the secretariat picks a unit."""
+    principal = access.current()
+    year, month = _this_month()
+    if principal.role == "unit":
+        unit = db.session().get(Unit, principal.unit_id)
+        return redirect(url_for("web.unit_month", code=unit.code, year=year, month=month))
+    units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
+    return render_template("units.html", units=units, year=year, month=month)
+
+
+@bp.route("/don-vi/<code>")
+@account_page(*READERS, refusal=UNIT_REFUSAL)
+def unit_month_pick(code):
+    """The month picker's GET form: ?thang=&nam= → the month's page."""
+    year, month = _this_month()
+    try:
+        year, month = int(request.args.get("nam", year)), int(request.args.get("thang", month))
+    except ValueError:
+        pass
+    if not roster.period_ok(year, month):
+        year, month = _this_month()
+    return redirect(url_for("web.unit_month", code=code, year=year, month=month))
+
+
+@bp.route("/don-vi/<code>/<int:year>/<int:month>")
+@account_page(*READERS, refusal=UNIT_REFUSAL)
+def unit_month(code, year, month):
+    if not roster.period_ok(year, month):
+        return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
+                                                     "đến 2100.")
+    unit = _unit(code, "month.read")
+    if unit is None:
+        return _unit_not_found()
+    status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
+                                 month)
+    previous, following = _neighbours(year, month)
+    return render_template(
+        "unit_month.html", unit=unit, status=status, previous=previous, following=following,
+        members=len(roster.roster(db.session(), unit.id)),
+        can_change=access.current().role == "unit")
+
+
+def _back(code, year, month, anchor=None):
+    return redirect(url_for("web.unit_month", code=code, year=year, month=month,
+                            _anchor=anchor), 303)
+
+
+def _period_from_form():
+    try:
+        year, month = int(request.form.get("year", "")), int(request.form.get("month", ""))
+    except ValueError:
+        return _this_month()
+    return (year, month) if roster.period_ok(year, month) else _this_month()
+
+
+@bp.route("/don-vi/<code>/danh-sach", methods=["POST"])
+@account_page("unit", refusal=CHANGE_REFUSAL)
+def roster_upload(code):
+    """The roster file (multipart, field «file»); back to the month it was sent from."""
+    year, month = _period_from_form()
+    unit = _unit(code, "roster.import")
+    if unit is None:
+        return _unit_not_found()
+    back = _back(code, year, month, "danh-sach")
+    upload = request.files.get("file")
+    content = upload.read() if upload is not None else b""
+    if not content:
+        flash("Chưa chọn tệp danh sách (hoặc tệp rỗng).", "error")
+        return back
+    try:
+        rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
+        summary = import_roster(unit, "files", rows)
+    except SpreadsheetError as error:
+        flash(error.message, "error")
+        return back
+    except roster.RosterError as error:
+        flash(error.message, "error")
+        lines = error.lines()
+        for line in lines[:LINES_SHOWN]:
+            flash(line, "error")
+        if len(lines) > LINES_SHOWN:
+            flash(f"… và {len(lines) - LINES_SHOWN} lỗi khác.", "error")
+        return back
+    except service.ArchiveError as error:
+        flash(error.message, "error")
+        return back
+    text = (f"Đã nhập danh sách: {summary['added']} người mới, {summary['updated']} người cập "
+            "nhật.")
+    if summary["kept"]:
+        text += (f" {len(summary['kept'])} người không có trong tệp vẫn được giữ, xếp cuối "
+                 f"danh sách: {', '.join(summary['kept'])}.")
+    flash(text, "ok")
+    return back
+
+
+@bp.route("/don-vi/<code>/<int:year>/<int:month>/tong-hop", methods=["POST"])
+@account_page("unit", refusal=CHANGE_REFUSAL)
+def unit_tong_hop(code, year, month):
+    """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
+    if not roster.period_ok(year, month):
+        return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
+    unit = _unit(code, "issue")
+    if unit is None:
+        return _unit_not_found()
+    raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
+    try:
+        overrides = TongHopRequestSchema().load({k: v for k, v in raw.items() if v})
+    except ValidationError as error:  # its messages are Vietnamese, labelled
+        for field_messages in error.messages.values():
+            for message in field_messages:
+                flash(message, "error")
+        return _back(code, year, month, "tong-hop")
+    try:
+        document = issue_tong_hop(unit, year, month, overrides)
+    except (service.ArchiveError, StoreError) as error:
+        flash(error.message, "error")
+        return _back(code, year, month, "tong-hop")
+    flash(f"Đã lưu phiếu tổng hợp tháng {month:02d}/{year}: mã lưu trữ {document.code}, bản "
+          f"{document.version}.", "ok")
+    return redirect(url_for("web.document", document_id=document.id), 303)
