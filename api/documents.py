@@ -15,9 +15,9 @@ from marshmallow import Schema
 from api import Blueprint
 from api.forms import content_disposition
 from archive import access, actions, audit, db, service
-from archive.actions import NOT_FOUND, readable_document, with_history
+from archive.actions import NOT_FOUND, readable_document, stored_file, with_history
 from archive.models import User
-from archive.store import StoreError, sha256
+from archive.store import StoreError
 from forms.documents import FORMS, MIMETYPES
 from schemas import SCHEMAS
 from schemas.archive import (DocumentDetailSchema, DocumentQuerySchema, DocumentSchema,
@@ -44,22 +44,6 @@ class FileUploadSchema(Schema):
 
 def _services():
     return db.session(), current_app.extensions["store"]
-
-
-def _read(store, digest, document, part):
-    """The stored file, only if it still hashes to its record's digest."""
-    try:
-        content = store.get(digest)
-    except OSError:
-        content = None
-    if content is None or sha256(content) != digest:
-        audit.record(f"download.{part}", "failed", document_id=document.id,
-                     detail=f"tệp {digest} " + ("bị thiếu" if content is None else
-                                                "không khớp mã băm"))
-        abort(500, message="Tệp lưu trữ của phiếu này bị thiếu hoặc không khớp mã băm đã ghi "
-                           "(có thể đã bị sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị "
-                           "viên.")
-    return content
 
 
 def _register_issue(slug):
@@ -135,7 +119,7 @@ def _register_download(part):
     def download(document_id):
         document = readable_document(document_id, f"download.{part}")
         store = current_app.extensions["store"]
-        content = _read(store, getattr(document, f"{part}_sha256"), document, part)
+        content = stored_file(getattr(document, f"{part}_sha256"), document, part)
         data = json.loads(content if part == "json" else store.get(document.json_sha256))
         stem = f"{FORMS[document.form].metadata(data)['stem']} - {document.code}"
         audit.record(f"download.{part}", document_id=document.id, detail=document.code)
@@ -181,7 +165,7 @@ def signed_scan_file(document_id, scan_id):
     scan = next((s for s in document.scans if s.id == scan_id), None)
     if scan is None:
         abort(404, message=NOT_FOUND)
-    content = _read(current_app.extensions["store"], scan.sha256, document, "scan")
+    content = stored_file(scan.sha256, document, "scan")
     audit.record("download.scan", document_id=document.id, detail=f"bản quét {scan.id}")
     extension = scan.media_type.rsplit("/", 1)[1].replace("jpeg", "jpg").replace("tiff", "tif")
     response = current_app.response_class(content, mimetype=scan.media_type)

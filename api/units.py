@@ -17,11 +17,12 @@ from api.errors import flatten
 from api.forms import content_disposition
 from archive import access, audit, db, roster, service
 from archive.actions import with_history
-from archive.unit_actions import import_roster, issue_tong_hop
+from archive.unit_actions import import_roster, issue_tong_hop, month_packet
 from archive.store import StoreError
 from archive.unit_month import roster as members_of
 from schemas.archive import DocumentDetailSchema
 from schemas.fields import Date
+from schemas.packet import PacketQuerySchema
 from schemas.roster import (MemberInSchema, MonthStatusSchema, RosterImportSchema,
                             RosterSchema, TongHopRequestSchema)
 from web import roster_sheet
@@ -210,3 +211,29 @@ def tong_hop(code, year, month):
     return with_history(document), 201, {"Location": url_for("documents.document",
                                                        document_id=document.id)}
 
+
+
+PACKET_TYPES = {"pdf": "application/pdf", "zip": "application/zip"}
+
+
+@bp.route("/<code>/months/<int:year>/<int:month>/packet", methods=["GET"])
+@access.require(*READERS)
+@bp.arguments(PacketQuerySchema, location="query")
+@bp.doc(security=SECURITY, summary="Hồ sơ in của đơn vị trong tháng, từ kho lưu trữ",
+        responses={**REFUSALS, **NOT_FOUND_DOC, 200: {
+            "description": "PDF để in (mỗi phiếu một dấu trang), hoặc ZIP từng phiếu",
+            "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}
+                        for mimetype in PACKET_TYPES.values()}}})
+def packet(query, code, year, month):
+    """Phiếu tổng hợp mới nhất in trước, rồi Phiếu số 01 mới nhất của từng người theo thứ tự
+    danh sách (người ngoài danh sách xếp sau): đúng các bản PDF/A đã phát hành, có mã lưu trữ để
+    đối chiếu với bản giấy đã ký."""
+    checked_period(year, month)
+    unit = unit_for(code, "packet")
+    try:
+        content, stem = month_packet(unit, year, month, fmt=query["format"],
+                                     duplex=query["duplex"])
+    except service.ArchiveError as error:
+        abort(error.status, message=error.message)
+    return current_app.response_class(content, mimetype=PACKET_TYPES[query["format"]], headers={
+        "Content-Disposition": content_disposition(f"{stem}.{query['format']}")})

@@ -7,7 +7,7 @@ from flask_smorest import abort
 
 from archive import access, audit, db, service
 from archive.models import Document, User
-from archive.store import StoreError
+from archive.store import StoreError, sha256
 
 NOT_FOUND = "Không tìm thấy phiếu này trong kho lưu trữ."
 VERIFY_MESSAGES = {
@@ -33,6 +33,23 @@ def readable_document(document_id, action):
                      detail="phiếu của đơn vị khác" if exists else "không có phiếu này")
         abort(404, message=NOT_FOUND)
     return document
+
+
+def stored_file(digest, document, part):
+    """A record's stored file, only if it still hashes to the digest its record holds; else a
+    500 naming the fault (audited): a missing or changed file is never served."""
+    try:
+        content = current_app.extensions["store"].get(digest)
+    except OSError:
+        content = None
+    if content is None or sha256(content) != digest:
+        audit.record(f"download.{part}", "failed", document_id=document.id,
+                     detail=f"tệp {digest} " + ("bị thiếu" if content is None else
+                                                "không khớp mã băm"))
+        abort(500, message="Tệp lưu trữ của phiếu này bị thiếu hoặc không khớp mã băm đã ghi "
+                           "(có thể đã bị sửa hoặc hỏng); đã ghi vào nhật ký, hãy báo quản trị "
+                           "viên.")
+    return content
 
 
 def with_history(document):

@@ -1,12 +1,17 @@
 """What the API (api/units.py) and the web pages (web/unit_pages.py) both do with a unit's month,
-each then answering in its own way: import the roster, issue the tổng hợp from the archive. Each
-is audited here, once."""
+each then answering in its own way: import the roster, issue the tổng hợp from the archive, make
+the month's print packet. Each is audited here, once."""
 
 from flask import current_app
 
 from archive import access, audit, db, roster, service
+from archive.actions import stored_file
 from archive.models import User
 from archive.store import StoreError
+from archive.unit_month import issued_data, latest_forms
+from forms.documents import FORMS, safe_filename
+from forms.packet import (TONG_HOP_TITLE, merge, packet_stem, person_title, stored_part,
+                          zip_parts)
 
 
 def import_roster(unit, location, rows):
@@ -41,3 +46,32 @@ def issue_tong_hop(unit, year, month, overrides):
                  detail=f"{document.code}, bản {document.version}, lập từ hồ sơ "
                         f"({len(data['rows'])} Phiếu số 01)")
     return document
+
+
+def month_packet(unit, year, month, *, fmt, duplex):
+    """The unit-month's archived forms as one PDF to print (the tổng hợp first, then each Phiếu
+    01 in roster order; each the archived PDF/A, its code printed) or a ZIP; (content, file
+    stem). ArchiveError 404 when the month has no form."""
+    db_session, store = db.session(), current_app.extensions["store"]
+    parts = []
+    for document in latest_forms(db_session, unit.id, year, month, form="tong-hop"):
+        parts.append(_stored_part(document, issued_data(store, document), TONG_HOP_TITLE))
+    people = [person for person in roster.month_forms(db_session, store, unit.id, year, month)
+              if person.document is not None]
+    for number, person in enumerate(people, start=1):
+        parts.append(_stored_part(person.document, person.data,
+                                  person_title(number, person.document.person_name)))
+    if not parts:
+        raise service.ArchiveError(f"Hồ sơ chưa có phiếu nào của {unit.name} tháng "
+                                   f"{month:02d}/{year}.", 404)
+    stem = packet_stem(unit.name, month, year)
+    content = zip_parts(parts) if fmt == "zip" else merge(parts, duplex=duplex, title=stem)
+    audit.record("packet", detail=f"đơn vị {unit.code}, tháng {month:02d}/{year}: "
+                                  f"{len(parts)} phiếu ({fmt})")
+    return content, stem
+
+
+def _stored_part(document, data, title):
+    stem = FORMS[document.form].metadata(data)["stem"]
+    return stored_part(title, f"{safe_filename(stem)}.pdf",
+                       stored_file(document.pdf_sha256, document, "pdf"))
