@@ -13,6 +13,7 @@ and forms/tong_hop.py.
 import io
 import sys
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Mm, Pt
 
 from forms.vocab import GROUP_II, IDENTIFICATION_RATING_COLUMNS, SECTIONS
@@ -33,6 +34,7 @@ from templates_docx import wording as W
 HERE = Path(__file__).resolve().parent
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 FIRST_FOOTNOTE_NUMBER = min(W.FOOTNOTES)
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 def _half_points(size):
@@ -471,8 +473,23 @@ def _reproducible_bytes(doc):
 TEMPLATES = {"phieu_01.docx": build_phieu_01, "tong_hop.docx": build_tong_hop}
 
 
+@contextmanager
+def _core_properties_prefix():
+    """docxcompose (which docxtpl imports) rebinds python-docx's prefix "cp" to the custom
+    properties' namespace for the whole process; core properties set meanwhile (keywords)
+    would land in that namespace, and the build would depend on what was imported before it.
+    The build binds the prefix to python-docx's own namespace, and restores it after."""
+    saved = nsmap["cp"]
+    nsmap["cp"] = CORE_PROPERTIES_NS
+    try:
+        yield
+    finally:
+        nsmap["cp"] = saved
+
+
 def build_all():
-    return {name: _reproducible_bytes(build()) for name, build in TEMPLATES.items()}
+    with _core_properties_prefix():
+        return {name: _reproducible_bytes(build()) for name, build in TEMPLATES.items()}
 
 
 def main(argv=None):
