@@ -26,6 +26,7 @@ from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
 from api.forms import form_blueprint
 from api.health import bp as health_bp
+from api.reports import bp as reports_bp
 from archive.access import limiter
 from forms.convert import ConversionError, Converter
 from forms.documents import FORMS, MIMETYPES, make_document
@@ -113,7 +114,8 @@ def create_app(test_config=None, *, converter=None):
     api.register_blueprint(health_bp)
     # The API's posts are checked for CSRF in archive.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
-    for blueprint in [*(form_blueprint(slug) for slug in FORMS), documents_bp, admin_bp]:
+    for blueprint in [*(form_blueprint(slug) for slug in FORMS), documents_bp, admin_bp,
+                      reports_bp]:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)
