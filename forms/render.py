@@ -19,6 +19,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
+from templates_docx.build import core_properties_prefix
 from templates_docx.layout import ARCHIVE_QR_MM
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
@@ -76,11 +77,12 @@ def render_docx(template_name, context, metadata, *, archive_code=None):
     template.render({**context, STAMP_KEY: stamp}, _ENVIRONMENT, autoescape=True)
     if stamp:
         _number_footer_pictures(template)
-    properties = template.docx.core_properties
-    properties.title = metadata["title"]
-    properties.subject = metadata["subject"]
-    properties.author = metadata["author"]
-    properties.keywords = archive_code or ""
+    with core_properties_prefix():  # see there: else the keywords land in the wrong namespace
+        properties = template.docx.core_properties
+        properties.title = metadata["title"]
+        properties.subject = metadata["subject"]
+        properties.author = metadata["author"]
+        properties.keywords = archive_code or ""
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

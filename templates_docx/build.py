@@ -595,7 +595,7 @@ TEMPLATES = {"phieu_01.docx": build_phieu_01, "tong_hop.docx": build_tong_hop,
 
 
 @contextmanager
-def _core_properties_prefix():
+def core_properties_prefix():
     """docxcompose (which docxtpl imports) rebinds python-docx's prefix "cp" to the custom
     properties' namespace for the whole process; core properties set meanwhile (keywords)
     would land in that namespace, and the build would depend on what was imported before it.
@@ -609,7 +609,7 @@ def _core_properties_prefix():
 
 
 def build_all():
-    with _core_properties_prefix():
+    with core_properties_prefix():
         return {name: _reproducible_bytes(build()) for name, build in TEMPLATES.items()}
 
 
