@@ -11,12 +11,22 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from archive.models import Document, Member
+from archive.models import Document, Member, Unit
 from archive.service import is_latest_clause
 
 
 def month_bounds(year, month):
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def unit_by_code(db, code):
+    """The unit of this code, or None."""
+    return db.scalar(select(Unit).where(Unit.code == code))
+
+
+def units(db):
+    """Every unit, by name."""
+    return db.scalars(select(Unit).order_by(Unit.name, Unit.code)).all()
 
 
 def roster(db, unit_id, year=None, month=None):

@@ -84,6 +84,16 @@ def _suggest(signs):
     return "kem"
 
 
+def signs_shown(data):
+    """The Phiếu 01 items whose effective identification (II.4: the authority's when it has a
+    level) shows a sign, in form order: ref, section key, the item, the deciding side and its
+    assessment, and whether it was remedied in time."""
+    sections = data.get("sections") or {}
+    return [{"ref": sign.ref, "section": sign.key, "item": sections[sign.key][sign.index],
+             "side": sign.side, "assessment": sign.assessment, "fixed": sign.fixed}
+            for sign in _signs(data)]
+
+
 def suggest_identification_rating(data):
     """Tốt / Trung bình / Kém as II.4 defines them.
 
@@ -317,17 +327,19 @@ def check_tong_hop(data, today=None):
 # ------------------------------------------------------------------------------- year end
 
 
-def year_end(monthly):
+def year_end(monthly, *, uncounted=()):
     """Consequences for the annual rating of a year's monthly identification results (II.7).
 
     `monthly` maps months 1–12 to an identification slug, or None when the month was not
-    assessed; a month left out counts as not assessed too.
+    assessed; a month left out counts as not assessed too. `uncounted` months (not due yet, or
+    when the person was not with the unit) count in no level, "chua_danh_gia" included.
     """
-    if not set(monthly) <= set(range(1, 13)):
+    if not set(monthly) <= set(range(1, 13)) or not set(uncounted) <= set(range(1, 13)):
         raise ValueError("months must be 1 to 12")
     if not set(monthly.values()) <= set(IDENTIFICATION_RATINGS) | {None}:
         raise ValueError("unknown identification rating")
-    counts = _counts(monthly.get(month) for month in range(1, 13))
+    counted = [month for month in range(1, 13) if month not in set(uncounted)]
+    counts = _counts(monthly.get(month) for month in counted)
     kem, tb_or_worse = counts["kem"], counts["trung_binh"] + counts["kem"]
 
     summary = (
@@ -335,6 +347,9 @@ def year_end(monthly):
     )
     if counts["chua_danh_gia"]:
         summary += f", {counts['chua_danh_gia']} tháng chưa đánh giá, nhận diện"
+    if len(counted) < 12:
+        summary += f" ({12 - len(counted)} tháng chưa đến hạn hoặc không công tác tại đơn vị, " \
+                   "không tính)"
     fail_label = _quoted(MONTHLY_RATINGS["khong_hoan_thanh"])
 
     # At 3 months Kém both rules apply; the stricter (fail) is checked first.

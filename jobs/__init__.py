@@ -13,10 +13,12 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from jobs import batch
 
 log = logging.getLogger(__name__)
-RETRY_SECONDS = 30  # after LibreOffice was unavailable
+RETRY_SECONDS = 30  # after LibreOffice or the database was unavailable
 
 
 class ThreadRunner:
@@ -34,15 +36,31 @@ class ThreadRunner:
             batch.run(self.app, job_id)
         except Exception:  # noqa: BLE001 - a job thread must not die silently
             log.exception("job %s stopped; it will be run again in %s s", job_id, RETRY_SECONDS)
-            timer = threading.Timer(RETRY_SECONDS, self.submit, args=(job_id,))
-            timer.daemon = True
-            timer.start()
+            self._later(self.submit, job_id)
 
     def resume(self):
-        with self.app.extensions["database"].sessions() as db:
-            for job_id in batch.unfinished(db):
-                log.info("job %s was not finished: running it again", job_id)
-                self.submit(job_id)
+        """Runs again the jobs a stopped service left unfinished; in the background, so that the
+        service starts even while its database is unreachable (then it tries again later)."""
+        self.pool.submit(self._resume)
+
+    def _resume(self):
+        try:
+            with self.app.extensions["database"].sessions() as db:
+                unfinished = batch.unfinished(db)
+        except SQLAlchemyError as error:
+            log.warning("unfinished jobs not looked for (%s); again in %s s",
+                        type(error).__name__, RETRY_SECONDS)
+            self._later(self.resume)
+            return
+        for job_id in unfinished:
+            log.info("job %s was not finished: running it again", job_id)
+            self.submit(job_id)
+
+    @staticmethod
+    def _later(function, *args):
+        timer = threading.Timer(RETRY_SECONDS, function, args=args)
+        timer.daemon = True
+        timer.start()
 
 
 class CeleryRunner:

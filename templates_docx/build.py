@@ -454,6 +454,126 @@ def build_tong_hop():
     return doc
 
 
+def _heading(doc, text, *, space_before=8):
+    p = _paragraph(doc, space_before=space_before, space_after=4, keep_with_next=True)
+    _run(p, text, bold=True, size=L.SIZE_HEADING)
+    return p
+
+
+def _report_signature(doc):
+    half = L.TEXT_WIDTH_MM / 2
+    _signatures(doc, [None, (W.UNIT_HEAD_SIGNATURE, W.UNIT_HEAD_SIGN_HINT, "")], (half, half))
+
+
+def build_ket_qua_nam():
+    """The year-end results (II.7) of a unit's people, from forms/year_end.py's context."""
+    doc = _new_document(with_footnotes=False)
+    _issuer_and_date(doc)
+    _title(doc, [(W.YEAR_END_TITLE, "bold"), ("Năm {{ year }}", "bold"),
+                 (W.YEAR_END_SUBTITLE, "italic")])
+    p = _paragraph(doc, space_before=6)
+    _run(p, "Đơn vị: {{ unit_name }}")
+    _run(_paragraph(doc, space_after=6), "{{ scope }}")
+
+    widths = L.YEAR_END_COLUMNS_MM
+    table = _table(doc, widths, borders=True)
+    head1 = _add_row(table, widths, header=True)
+    head2 = _add_row(table, widths, header=True)
+    month_cols = range(2, 14)
+    for col, label in [*enumerate(W.YEAR_END_COLUMNS), (16, W.YEAR_END_CONSEQUENCE)]:
+        _cell_text(head1.cells[col], [label], "TableHead")
+        head1.cells[col].merge(head2.cells[col])
+    _cell_text(head1.cells[2], [W.YEAR_END_MONTHS_HEAD], "TableHead")
+    for month, col in enumerate(month_cols, start=1):
+        _cell_text(head2.cells[col], [f"T{month}"], "TableHead")
+    _cell_text(head1.cells[14], [W.YEAR_END_COUNTS_HEAD], "TableHead")
+    for col, label in enumerate(W.YEAR_END_COUNT_COLUMNS, start=14):
+        _cell_text(head2.cells[col], [label], "TableHead")
+    head1.cells[2].merge(head1.cells[13])
+    head1.cells[14].merge(head1.cells[15])
+
+    _tag_row(table, widths, "{%tr for row in rows %}")
+    row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM)
+    _cell_text(row.cells[0], ["{{ loop.index }}"], "TableHead")
+    _cell_text(row.cells[1], ["{{ row.name }}"])
+    for month, col in enumerate(month_cols):
+        p = _cell_text(row.cells[col], [f"{{{{ row.months[{month}] }}}}"], "TableHead")
+        for r in p.runs:
+            r.bold = False
+            r.font.size = Pt(L.SIZE_YEAR_END_MONTH)
+    for col, key in ((14, "kem"), (15, "trung_binh")):
+        _cell_text(row.cells[col], [f"{{{{ row.{key} }}}}"], "TableHead")
+    _cell_text(row.cells[16], ["{{ row.consequence }}"])
+    _tag_row(table, widths, "{%tr endfor %}")
+
+    for text, space_before in (("{{ summary }}", 6), (W.YEAR_END_LEGEND, 4),
+                               (W.YEAR_END_RULE, 2)):
+        p = _paragraph(doc, align="both", space_before=space_before, keep_with_next=True)
+        _run(p, text, italic=text != "{{ summary }}", size=L.SIZE_LEGEND)
+    _report_signature(doc)
+    return doc
+
+
+def _count_table(doc, first_label, loop, total=None):
+    widths = L.PERIODIC_COUNT_COLUMNS_MM
+    table = _table(doc, widths, borders=True)
+    head = _add_row(table, widths, header=True)
+    for col, label in enumerate((first_label, *W.PERIODIC_COUNT_COLUMNS)):
+        _cell_text(head.cells[col], [label], "TableHead")
+    _tag_row(table, widths, f"{{%tr for row in {loop} %}}")
+    row = _add_row(table, widths)
+    _cell_text(row.cells[0], ["{{ row.label }}"])
+    for col, key in enumerate(("people", "tot", "trung_binh", "kem", "chua_danh_gia"), start=1):
+        _cell_text(row.cells[col], [f"{{{{ row.{key} }}}}"], "TableHead")
+    _cell_text(row.cells[6], ["{{ row.note }}"])
+    _tag_row(table, widths, "{%tr endfor %}")
+    if total:
+        row = _add_row(table, widths)
+        _cell_text(row.cells[0], [W.PERIODIC_TOTAL], "TableHead")
+        for col, key in enumerate(("people", "tot", "trung_binh", "kem", "chua_danh_gia"),
+                                  start=1):
+            _cell_text(row.cells[col], [f"{{{{ {total}.{key} }}}}"], "TableHead")
+        _cell_text(row.cells[6], [f"{{{{ {total}.note }}}}"])
+
+
+def build_bao_cao_dinh_ky():
+    """The Chỉ thị 24 section of a periodic report (II.8), from forms/periodic_report.py."""
+    doc = _new_document(with_footnotes=False)
+    _issuer_and_date(doc)
+    _title(doc, [("{{ report_label }}", "bold"), (W.PERIODIC_SUBTITLE, "bold"),
+                 ("{{ period_line }}", "bold")])
+    p = _paragraph(doc, "FormTitle")
+    _run(p, "{{ due_line }}", bold=False, italic=True, size=L.SIZE_LEGEND)
+    _run(_paragraph(doc, space_before=6), "{{ scope }}")
+
+    _heading(doc, W.PERIODIC_MONTHS_HEADING)
+    _count_table(doc, "Tháng", "months", total="totals")
+    _run(_paragraph(doc), "{%p if by_unit %}")
+    _heading(doc, W.PERIODIC_UNITS_HEADING)
+    _count_table(doc, "Đơn vị", "units")
+    _run(_paragraph(doc), "{%p endif %}")
+
+    _heading(doc, "{{ kem_heading }}")
+    _run(_paragraph(doc), "{%p if kem %}")
+    widths = L.PERIODIC_KEM_COLUMNS_MM
+    table = _table(doc, widths, borders=True)
+    head = _add_row(table, widths, header=True)
+    for col, label in enumerate(W.PERIODIC_KEM_COLUMNS):
+        _cell_text(head.cells[col], [label], "TableHead")
+    _tag_row(table, widths, "{%tr for row in kem %}")
+    row = _add_row(table, widths)
+    _cell_text(row.cells[0], ["{{ loop.index }}"], "TableHead")
+    for col, key in enumerate(("full_name", "month", "content", "remedy"), start=1):
+        _cell_text(row.cells[col], [f"{{{{ row.{key} }}}}"],
+                   "TableHead" if key == "month" else "TableText")
+    _tag_row(table, widths, "{%tr endfor %}")
+    _run(_paragraph(doc), "{%p else %}")
+    _run(_paragraph(doc), "{{ no_kem }}")
+    _run(_paragraph(doc), "{%p endif %}")
+    _report_signature(doc)
+    return doc
+
+
 def _reproducible_bytes(doc):
     """Saves with fixed zip timestamps and member order, so the same code builds the same bytes."""
     raw = io.BytesIO()
@@ -468,7 +588,8 @@ def _reproducible_bytes(doc):
     return out.getvalue()
 
 
-TEMPLATES = {"phieu_01.docx": build_phieu_01, "tong_hop.docx": build_tong_hop}
+TEMPLATES = {"phieu_01.docx": build_phieu_01, "tong_hop.docx": build_tong_hop,
+             "ket_qua_nam.docx": build_ket_qua_nam, "bao_cao_dinh_ky.docx": build_bao_cao_dinh_ky}
 
 
 def build_all():

@@ -61,3 +61,19 @@ assert sum(TONG_HOP_COLUMNS_MM) == TEXT_WIDTH_MM
 DOTS_SHORT = "....."  # a day, a month
 DOTS_YEAR = "20...."
 DOTS_LINE = "." * 70  # a name, a unit
+
+# The year-end results (ket_qua_nam.docx): TT, name, months 1–12, months Kém, months Trung
+# bình, the consequence (II.7).
+YEAR_END_MONTH_MM = 11
+YEAR_END_COLUMNS_MM = (10, 32, *[YEAR_END_MONTH_MM] * 12, 12, 12, 54)
+SIZE_YEAR_END_MONTH = 10
+SIZE_LEGEND = 11
+
+# The periodic report (bao_cao_dinh_ky.docx): counts per month (or unit) and the people Kém.
+PERIODIC_COUNT_COLUMNS_MM = (38, 22, 22, 22, 22, 32, 94)
+PERIODIC_KEM_COLUMNS_MM = (10, 48, 20, 104, 70)
+SIZE_HEADING = 13
+
+assert sum(YEAR_END_COLUMNS_MM) == TEXT_WIDTH_MM
+assert sum(PERIODIC_COUNT_COLUMNS_MM) == TEXT_WIDTH_MM
+assert sum(PERIODIC_KEM_COLUMNS_MM) == TEXT_WIDTH_MM

@@ -76,3 +76,36 @@ FOOTNOTES = {
     6: ["Xếp loại ở 4 mức độ: Hoàn thành xuất sắc, hoàn thành tốt, hoàn thành, không hoàn thành"],
     7: ["Xếp loại ở 3 mức độ: Tốt, Trung bình, Kém"],
 }
+
+# The year-end results (II.7), built from the archived Phiếu 01s.
+YEAR_END_TITLE = "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, NHẬN DIỆN BIỂU HIỆN VI PHẠM"
+YEAR_END_SUBTITLE = ("(Theo mục II.7 Hướng dẫn đánh giá, nhận diện các biểu hiện vi phạm theo "
+                     "Chỉ thị số 24-CT/TU)")
+YEAR_END_MONTHS_HEAD = "Kết quả đánh giá, nhận diện biểu hiện từng tháng"
+YEAR_END_COLUMNS = ("TT", "Họ và tên")
+YEAR_END_COUNTS_HEAD = "Số tháng"
+YEAR_END_COUNT_COLUMNS = ("Kém", "TB")
+YEAR_END_CONSEQUENCE = "Hệ quả đối với xếp loại năm (mục II.7)"
+YEAR_END_LEGEND = (
+    "Ghi chú: Tốt, TB (Trung bình), Kém: kết quả đánh giá, nhận diện biểu hiện của tháng theo "
+    "Phiếu số 01 đã lưu; «—»: không có Phiếu số 01 (mục II.3.1, Lưu ý: tháng đó được đánh giá "
+    "Không hoàn thành nhiệm vụ); «?»: Phiếu số 01 chưa ghi kết quả nhận diện; ô trống: chưa đến "
+    "hạn tự đánh giá hoặc không công tác tại đơn vị."
+)
+YEAR_END_RULE = (
+    "Mục II.7: có từ 02 đến 3 tháng Kém, xếp loại năm không vượt quá mức Hoàn thành nhiệm vụ; "
+    "có từ 3 tháng Kém trở lên hoặc từ 06 tháng Trung bình trở xuống, xếp loại năm ở mức Không "
+    "hoàn thành nhiệm vụ, cấp có thẩm quyền xem xét thay thế, điều chuyển sang vị trí công tác "
+    "khác hoặc chấm dứt hợp đồng lao động (đối với lao động hợp đồng)."
+)
+
+# The Chỉ thị 24 section of a periodic report (II.8).
+PERIODIC_SUBTITLE = ("Kết quả thực hiện đánh giá, nhận diện các biểu hiện vi phạm theo Chỉ thị "
+                     "số 24-CT/TU")
+PERIODIC_MONTHS_HEADING = "1. Kết quả đánh giá, nhận diện biểu hiện theo tháng"
+PERIODIC_UNITS_HEADING = "2. Kết quả theo đơn vị (cộng các tháng trong kỳ, lượt người)"
+PERIODIC_COUNT_COLUMNS = ("Số người", "Tốt", "Trung bình", "Kém", "Chưa đánh giá, nhận diện",
+                          "Ghi chú")
+PERIODIC_TOTAL = "Cộng (lượt người)"
+PERIODIC_KEM_COLUMNS = ("TT", "Họ và tên", "Tháng", "Nội dung có biểu hiện, tồn tại",
+                        "Biện pháp, kết quả khắc phục")

@@ -113,4 +113,5 @@ def import_rows():
     return jsonify(rows=rows)
 
 
-from web import archive_pages, audit_page, unit_pages  # noqa: E402,F401  (register their routes on `bp`)
+from web import (archive_pages, audit_page, reports_page,  # noqa: E402,F401  (their routes)
+                 unit_pages)

@@ -1,0 +1,42 @@
+"""The reports page (/bao-cao): a unit or the secretariat picks a unit, a year (and a period)
+and downloads the year-end results or a periodic report; the year's report calendar beside.
+
+The forms are plain GET forms to the API's report endpoints (/api/v1/reports/…), which accept
+the login cookie and apply the same rules (a unit reads its own unit only); no script needed.
+"""
+
+from datetime import date
+
+from flask import render_template, request
+
+from archive import access, db, reports, unit_month
+from archive.models import Unit
+from schemas.fields import MAX_YEAR, MIN_YEAR
+from web import bp
+from web.archive_pages import READERS, account_page
+
+REFUSAL = "Tài khoản {role} không xem được báo cáo. Trang này dành cho tài khoản đơn vị và văn " \
+          "phòng."
+
+
+def _year():
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        return date.today().year
+    return year if MIN_YEAR <= year <= MAX_YEAR else date.today().year
+
+
+@bp.route("/bao-cao")
+@account_page(*READERS, refusal=REFUSAL)
+def reports_page():
+    principal = access.current()
+    db_session = db.session()
+    year = _year()
+    secretariat = principal.role == "secretariat"
+    return render_template(
+        "reports.html", year=year, min_year=MIN_YEAR, max_year=MAX_YEAR,
+        secretariat=secretariat,
+        units=unit_month.units(db_session) if secretariat else [],
+        own_unit=None if secretariat else db_session.get(Unit, principal.unit_id),
+        reports=reports.REPORTS, calendar=reports.calendar(year))
