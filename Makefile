@@ -50,9 +50,11 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
 templates: $(VENV)/.run-deps
 	$(PY) -m templates_docx.build
 
-# The conversion benchmark: old path, warm engine, throughput, memory (docs/BENCHMARKS.md).
+# The benchmarks (docs/BENCHMARKS.md): conversion (old path, warm engine, throughput, memory),
+# then the print packet of a 200-person unit against the same done one form at a time.
 bench: system-deps $(VENV)/.run-deps
 	$(PY) -m bench.json_to_pdf --runs 20
+	$(PY) -m bench.packet --people 200 --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -43,7 +43,8 @@ def make_packet(body, query):
     stem = packet.packet_stem(first["unit"]["name"], first["period"]["month"],
                               first["period"]["year"])
     parts = packet.convert_forms(forms, settings=current_app.config,
-                                 converter=current_app.extensions["converter"])
+                                 converter=current_app.extensions["converter"],
+                                 chunk=current_app.config["PACKET_CHUNK"])
     if query["format"] == "zip":
         content = packet.zip_parts(parts)
     else:

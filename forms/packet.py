@@ -20,7 +20,7 @@ from forms.convert import ConversionError
 from forms.documents import safe_filename
 from forms.render import render_document
 
-CHUNK = 25  # forms per LibreOffice load: past ~20 the saving per form levels off
+CHUNK = 25  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,18 @@ class Part:
 
 
 def convert_forms(forms, *, settings, converter, chunk=CHUNK):
-    """The PDF pages of each form, in order, as Parts."""
-    chunks = _chunks(forms, chunk)
+    """The PDF pages of each form, in order, as Parts: a generator, so that the caller merges a
+    chunk's forms while the workers convert the next ones."""
     with ThreadPoolExecutor(max_workers=len(converter.workers)) as pool:
         pending = []
-        for group in chunks:
+        for group in _chunks(forms, chunk):
             documents = [render_document(form.module.TEMPLATE, form.module.context(form.data,
                                                                                    settings),
                                          form.module.metadata(form.data)) for form in group]
             pending.append((group, pool.submit(converter.convert, compose(documents),
                                                composed=True)))
-        return [part for group, future in pending for part in _cut(group, future.result())]
+        for group, future in pending:
+            yield from _cut(group, future.result())
 
 
 def _chunks(forms, size):
@@ -90,17 +91,18 @@ def stored_part(title, filename, pdf):
 
 
 def merge(parts, *, duplex=False, title=""):
-    """One PDF: the parts in order, a bookmark at each; with `duplex`, a blank page after a part
-    of odd length, so that every form starts on a new sheet when printed on both sides."""
+    """One PDF: the parts in order (any iterable), a bookmark at each; with `duplex`, a blank
+    page after a part of odd length, so that every form starts on a new sheet when printed on
+    both sides."""
     writer = PdfWriter()
-    for number, part in enumerate(parts):
+    for part in parts:
+        if duplex and len(writer.pages) % 2:
+            box = writer.pages[-1].mediabox
+            writer.add_blank_page(width=box.width, height=box.height)
         first = len(writer.pages)
         for index in part.pages:
             writer.add_page(part.reader.pages[index])
         writer.add_outline_item(title=part.title, page_number=first)
-        if duplex and len(part.pages) % 2 and number < len(parts) - 1:
-            box = writer.pages[-1].mediabox
-            writer.add_blank_page(width=box.width, height=box.height)
     writer.page_mode = "/UseOutlines"  # the reader opens with the bookmarks shown
     if title:
         writer.add_metadata({"/Title": title})

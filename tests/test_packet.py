@@ -45,7 +45,7 @@ def forms():
 
 @pytest.fixture(scope="module")
 def parts(forms, converter):
-    return convert_forms(forms, settings=SETTINGS, converter=converter, chunk=3)
+    return list(convert_forms(forms, settings=SETTINGS, converter=converter, chunk=3))
 
 
 def _alone(form, converter):
