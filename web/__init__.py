@@ -113,5 +113,5 @@ def import_rows():
     return jsonify(rows=rows)
 
 
-from web import (archive_pages, audit_page, reports_page,  # noqa: E402,F401  (their routes)
-                 unit_pages)
+from web import (archive_pages, audit_page, batch_page,  # noqa: E402,F401  (their routes)
+                 reports_page, unit_pages)

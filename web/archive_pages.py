@@ -82,6 +82,7 @@ def account():
     return {"principal": principal, "login_next": here,
             "role_label": ROLES.get(principal.role, principal.role) if principal else None,
             "reads_records": principal is not None and principal.role in READERS,
+            "issues_batches": principal is not None and principal.role == "unit",
             "reads_audit": principal is not None and principal.role == "admin"}
 
 
