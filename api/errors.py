@@ -43,4 +43,5 @@ def summary(errors):
         return MESSAGES[422] + "."
     shown = "; ".join(message for _path, message in pairs[:3])
     more = f" (và {len(pairs) - 3} lỗi khác)" if len(pairs) > 3 else ""
-    return f"{MESSAGES[422]}: {shown}{more}."
+    end = "" if not more and shown.endswith((".", "?", "!")) else "."
+    return f"{MESSAGES[422]}: {shown}{more}{end}"
