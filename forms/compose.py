@@ -8,9 +8,10 @@ with `Converter.convert(composed=True)`, the PDF has a named destination there, 
 PDF is cut back into forms (forms/packet.py), and the worker sets each form's page style again
 (forms/uno_helper.py, start_forms_on_their_pages).
 
-Only documents rendered from our own templates are composed: same styles, same header and footer
-parts, no pictures. A form with an archive stamp (a QR picture per form in its footers) is
-converted on its own.
+The first form of a chunk is a whole document (forms.render.render_document); the others are only
+their rendered bodies (forms.render.render_body), which take the first's styles, headers, footers
+and footnotes: forms of one of our templates, without archive stamp (a form issued into the
+archive, a QR picture per form in its footers, is converted on its own).
 """
 
 import copy
@@ -25,27 +26,28 @@ FOOTNOTE_KINDS_KEPT_ONCE = ("separator", "continuationSeparator", "continuationN
 START_HEIGHT = 20  # twips: 1 pt
 
 
-def compose(documents):
-    """One DOCX (bytes) holding `documents` (python-docx Documents of one template) in order."""
-    base, *others = documents
-    body = base.element.body
+def compose(first, bodies):
+    """One DOCX (bytes): the form `first` (a python-docx Document, from forms.render
+    .render_document), then each of `bodies` (w:body elements of the same template, from
+    forms.render.render_body), in order."""
+    body = first.element.body
     section = body[-1]
     assert section.tag == qn("w:sectPr"), "a template's body ends with its section properties"
     _restart_page_numbers(section)
-    notes = _Footnotes(base)
-    notes.take(base, list(body), copy_notes=False)
+    notes = _Footnotes(first)
+    notes.take(list(body), copy_notes=False)
     body.insert(0, _start(0))
-    for number, document in enumerate(others, start=1):
+    for number, other in enumerate(bodies, start=1):
         # The previous form ends here: its section properties go into an empty paragraph, where
         # LibreOffice would otherwise add one of its own after the form's closing table.
         body.insert(len(body) - 1, _section_break(section))
-        elements = [element for element in document.element.body if element.tag != qn("w:sectPr")]
-        notes.take(document, elements)
+        elements = [element for element in other if element.tag != qn("w:sectPr")]
+        notes.take(elements)
         for element in [_start(number), *elements]:
             body.insert(len(body) - 1, element)
     notes.save()
     out = io.BytesIO()
-    base.save(out)
+    first.save(out)
     return out.getvalue()
 
 
@@ -83,44 +85,45 @@ def _start(number):
 
 
 class _Footnotes:
-    """The base document's footnotes part, receiving each added form's notes under new ids.
+    """The first form's footnotes part, receiving each added form's notes under new ids: copies
+    of the template's notes, which are the same for every form of it.
 
     Every form's notes print the numbers they have in the form alone (2–7 on the Phiếu 01):
     LibreOffice counts footnotes through the whole document and does not restart them at a
     section, so each reference and note carries its number as a custom mark."""
 
-    def __init__(self, base):
-        self.part = _footnotes_part(base)
+    def __init__(self, first):
+        self.part = _footnotes_part(first)
         self.xml = parse_xml(self.part.blob) if self.part is not None else None
-        self.first_number = _first_footnote_number(base.element.body[-1])
-        self.next_id = 1 + max((int(note.get(qn("w:id"))) for note in self._notes(self.xml)),
-                               default=0)
+        self.template_notes = {note.get(qn("w:id")): copy.deepcopy(note)
+                               for note in self._notes(self.xml)}
+        self.first_number = _first_footnote_number(first.element.body[-1])
+        self.next_id = 1 + max((int(note) for note in self.template_notes), default=0)
 
     @staticmethod
     def _notes(xml):
         return [] if xml is None else xml.findall(qn("w:footnote"))
 
-    def take(self, document, elements, *, copy_notes=True):
-        """Numbers the notes `elements` refer to; copies them in when from another document."""
+    def take(self, elements, *, copy_notes=True):
+        """Numbers the notes `elements` refer to; with `copy_notes`, refers them to new copies."""
         references = [ref for element in elements
                       for ref in element.iter(qn("w:footnoteReference"))]
-        if not references:
-            return
-        notes_xml = parse_xml(_footnotes_part(document).blob) if copy_notes else self.xml
-        source = {note.get(qn("w:id")): note for note in self._notes(notes_xml)}
+        in_place = {note.get(qn("w:id")): note for note in self._notes(self.xml)}
         numbers = {}
         for reference in references:
             old = reference.get(qn("w:id"))
             if old not in numbers:
-                numbers[old] = str(self.first_number + len(numbers))
-                note = copy.deepcopy(source[old]) if copy_notes else source[old]
+                number = str(self.first_number + len(numbers))
                 if copy_notes:
+                    note = copy.deepcopy(self.template_notes[old])
                     note.set(qn("w:id"), str(self.next_id))
                     self.xml.append(note)
                     self.next_id += 1
+                else:
+                    note = in_place[old]
                 for mark in list(note.iter(qn("w:footnoteRef"))):
                     mark.getparent().remove(mark)  # LibreOffice prints the custom mark there
-                numbers[old] = (numbers[old], note.get(qn("w:id")))
+                numbers[old] = (number, note.get(qn("w:id")))
             number, new_id = numbers[old]
             reference.set(qn("w:id"), new_id)
             reference.set(qn("w:customMarkFollows"), "1")

@@ -33,13 +33,15 @@ log = logging.getLogger(__name__)
 # PDF base fonts, so no reader substitutes any.
 PDF_EXPORT_OPTIONS = {"EmbedStandardFonts": True, "ExportNotes": False, "UseTaggedPDF": True}
 PDFA_2B = {"SelectPdfVersion": 2}
-# Word bookmarks as named destinations: how a composed document's PDF says where each form starts.
-DESTINATIONS = {"ExportBookmarksToPDFDestination": True}
+# A composed document (forms/compose.py) is a print packet: its Word bookmarks become named
+# destinations, which is how its PDF says where each form starts; and it is not tagged (the
+# structure a screen reader follows), which costs LibreOffice about a fifth of its time on a
+# packet (docs/BENCHMARKS.md). Every form issued into the archive stays tagged.
+COMPOSED = {"ExportBookmarksToPDFDestination": True, "UseTaggedPDF": False}
 
 
 def export_options(pdfa=False, composed=False):
-    return {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {}),
-            **(DESTINATIONS if composed else {})}
+    return {**PDF_EXPORT_OPTIONS, **(PDFA_2B if pdfa else {}), **(COMPOSED if composed else {})}
 
 
 class ConversionError(Exception):

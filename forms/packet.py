@@ -13,12 +13,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+from pikepdf import Name, OutlineItem
 
 from forms.compose import compose, form_start
 from forms.convert import ConversionError
 from forms.documents import safe_filename
-from forms.render import render_document
+from forms.render import render_body, render_document
 
 CHUNK = 25  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 
@@ -35,11 +36,12 @@ class Form:
 
 @dataclass(frozen=True)
 class Part:
-    """One form's pages within a PDF."""
+    """One form's pages within a PDF (pikepdf: qpdf copies pages between files in C++, several
+    times faster than pypdf in Python)."""
 
     title: str
     filename: str
-    reader: PdfReader
+    pdf: pikepdf.Pdf
     pages: range
 
 
@@ -49,10 +51,13 @@ def convert_forms(forms, *, settings, converter, chunk=CHUNK):
     with ThreadPoolExecutor(max_workers=len(converter.workers)) as pool:
         pending = []
         for group in _chunks(forms, chunk):
-            documents = [render_document(form.module.TEMPLATE, form.module.context(form.data,
-                                                                                   settings),
-                                         form.module.metadata(form.data)) for form in group]
-            pending.append((group, pool.submit(converter.convert, compose(documents),
+            first, *others = group
+            document = render_document(first.module.TEMPLATE,
+                                       first.module.context(first.data, settings),
+                                       first.module.metadata(first.data))
+            bodies = [render_body(form.module.TEMPLATE, form.module.context(form.data, settings))
+                      for form in others]
+            pending.append((group, pool.submit(converter.convert, compose(document, bodies),
                                                composed=True)))
         for group, future in pending:
             yield from _cut(group, future.result())
@@ -69,44 +74,46 @@ def _chunks(forms, size):
     return chunks
 
 
-def _cut(group, pdf):
-    reader = PdfReader(io.BytesIO(pdf))
-    destinations = reader.named_destinations
+def _cut(group, content):
+    pdf = pikepdf.open(io.BytesIO(content))
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    destinations = pdf.Root.get(Name.Dests, pikepdf.Dictionary())
     try:
-        starts = [reader.get_destination_page_number(destinations["/" + form_start(number)])
+        starts = [index[destinations[Name("/" + form_start(number))][0].objgen]
                   for number in range(len(group))]
-    except KeyError:
+    except (KeyError, IndexError, TypeError):
         raise ConversionError("LibreOffice không đánh dấu được chỗ bắt đầu của từng phiếu trong "
                               "tệp gộp; hãy thử lại.") from None
-    ends = [*starts[1:], len(reader.pages)]
+    ends = [*starts[1:], len(pdf.pages)]
     return [Part(form.title, f"{safe_filename(form.module.metadata(form.data)['stem'])}.pdf",
-                 reader, range(start, end))
+                 pdf, range(start, end))
             for form, start, end in zip(group, starts, ends, strict=True)]
 
 
-def stored_part(title, filename, pdf):
+def stored_part(title, filename, content):
     """A form already converted (the archive's PDF/A), as a Part."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return Part(title, filename, reader, range(len(reader.pages)))
+    pdf = pikepdf.open(io.BytesIO(content))
+    return Part(title, filename, pdf, range(len(pdf.pages)))
 
 
 def merge(parts, *, duplex=False, title=""):
     """One PDF: the parts in order (any iterable), a bookmark at each; with `duplex`, a blank
     page after a part of odd length, so that every form starts on a new sheet when printed on
     both sides."""
-    writer = PdfWriter()
+    out = pikepdf.new()
+    bookmarks = []
     for part in parts:
-        if duplex and len(writer.pages) % 2:
-            box = writer.pages[-1].mediabox
-            writer.add_blank_page(width=box.width, height=box.height)
-        first = len(writer.pages)
-        for index in part.pages:
-            writer.add_page(part.reader.pages[index])
-        writer.add_outline_item(title=part.title, page_number=first)
-    writer.page_mode = "/UseOutlines"  # the reader opens with the bookmarks shown
+        if duplex and len(out.pages) % 2:
+            box = out.pages[-1].mediabox
+            out.add_blank_page(page_size=(float(box[2] - box[0]), float(box[3] - box[1])))
+        bookmarks.append(OutlineItem(part.title, len(out.pages)))
+        out.pages.extend(part.pdf.pages[part.pages.start:part.pages.stop])
+    with out.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    out.Root.PageMode = Name.UseOutlines  # the reader opens with the bookmarks shown
     if title:
-        writer.add_metadata({"/Title": title})
-    return _bytes(writer)
+        out.docinfo[Name.Title] = title
+    return _bytes(out)
 
 
 def zip_parts(parts):
@@ -119,16 +126,15 @@ def zip_parts(parts):
             while name in used:
                 name = name.removesuffix(".pdf") + " (bản khác).pdf"
             used.add(name)
-            writer = PdfWriter()
-            for index in part.pages:
-                writer.add_page(part.reader.pages[index])
-            archive.writestr(name, _bytes(writer))
+            single = pikepdf.new()
+            single.pages.extend(part.pdf.pages[part.pages.start:part.pages.stop])
+            archive.writestr(name, _bytes(single))
     return out.getvalue()
 
 
-def _bytes(writer):
+def _bytes(pdf):
     out = io.BytesIO()
-    writer.write(out)
+    pdf.save(out)
     return out.getvalue()
 
 

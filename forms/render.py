@@ -92,6 +92,23 @@ def render_document(template_name, context, metadata, *, archive_code=None):
     return template.docx
 
 
+def render_body(template_name, context):
+    """Only the main part of the filled template, its w:body element: no document built, no
+    header, footer or footnote rendered. For composing forms after the first of a chunk
+    (forms/compose.py), which take those from the first; such forms carry no archive stamp."""
+    template, source = _body_source(template_name)
+    xml = template.render_xml_part(source, template.docx._part, {**context, STAMP_KEY: None},
+                                   _ENVIRONMENT)
+    return template.fix_tables(xml)
+
+
+@lru_cache(maxsize=None)
+def _body_source(template_name):
+    template = _PreparedTemplate(io.BytesIO(_template_bytes(template_name)))
+    template.render_init()
+    return template, template.patch_xml(template.get_xml())
+
+
 def _qr_image(template, code):
     """The QR code of `code` for a template tag. docxtpl inserts it into whichever part holds the
     tag (both footers here); the package stores the PNG once."""
