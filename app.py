@@ -50,7 +50,7 @@ DEFAULTS = {
     "CONVERT_TIMEOUT": 60,
     "CONVERT_MAX_CONVERSIONS": 1000,
     "CONVERT_MAX_MEMORY_MB": 600,
-    "PACKET_CHUNK": 25,  # forms per LibreOffice load in a print packet (forms/packet.py)
+    "PACKET_CHUNK": 12,  # forms per LibreOffice load in a print packet (docs/BENCHMARKS.md)
     "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
     "LOG_LEVEL": "INFO",
     # Signs the web pages' session cookie, which carries their CSRF token. Set PHIEU_SECRET_KEY

@@ -21,7 +21,7 @@ from forms.convert import ConversionError
 from forms.documents import safe_filename
 from forms.render import render_body, render_document
 
-CHUNK = 25  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
+CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 
 
 @dataclass(frozen=True)
