@@ -16,6 +16,7 @@ from flask_smorest import abort
 from api import Blueprint
 from api.forms import content_disposition
 from archive import access, audit, db, reports, unit_month
+from archive.unit_actions import reachable_unit
 from archive.models import Unit
 from forms import periodic_report, year_end
 from forms.documents import MIMETYPES, make_document, safe_filename
@@ -49,21 +50,13 @@ def _file_response(content, fmt, stem):
 def _unit(code, action):
     """The unit asked for, if this account may read it; 404 otherwise (refusal audited)."""
     principal = access.current()
-    db_session = db.session()
-    if principal.role == "unit":
-        own = db_session.get(Unit, principal.unit_id)
-        if code and code != own.code:
-            exists = unit_month.unit_by_code(db_session, code) is not None
-            audit.record(action, "refused", detail=(
-                f"đơn vị {code}: " + ("đơn vị khác" if exists else "không có đơn vị này")))
-            abort(404, message=UNIT_NOT_FOUND)
-        return own
+    if principal.role == "unit" and not code:
+        return db.session().get(Unit, principal.unit_id)
     if not code:
         abort(422, message="Thiếu mã đơn vị (tham số unit).",
               errors={"query": {"unit": ["Đơn vị: không được để trống"]}})
-    unit = unit_month.unit_by_code(db_session, code)
+    unit = reachable_unit(code, action)
     if unit is None:
-        audit.record(action, "refused", detail=f"đơn vị {code}: không có đơn vị này")
         abort(404, message=UNIT_NOT_FOUND)
     return unit
 

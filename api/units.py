@@ -15,9 +15,9 @@ from api import Blueprint
 from api.documents import REFUSALS, SECURITY
 from api.errors import flatten
 from api.forms import content_disposition
-from archive import access, audit, db, roster, service
+from archive import access, db, roster, service
 from archive.actions import with_history
-from archive.unit_actions import import_roster, issue_tong_hop, month_packet
+from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
 from archive.store import StoreError
 from archive.unit_month import roster as members_of
 from schemas.archive import DocumentDetailSchema
@@ -46,11 +46,8 @@ class StatusQuerySchema(Schema):
 
 def unit_for(code, action):
     """The unit, if this account may reach it; a 404 otherwise (refusal audited)."""
-    found = roster.unit_by_code(db.session(), code)
-    principal = access.current()
-    if found is None or (principal.role == "unit" and found.id != principal.unit_id):
-        audit.record(action, "refused", detail=f"đơn vị «{code}»: " + (
-            "không có" if found is None else "đơn vị khác"))
+    found = reachable_unit(code, action)
+    if found is None:
         abort(404, message=UNIT_NOT_FOUND)
     return found
 

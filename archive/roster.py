@@ -16,10 +16,9 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from archive.models import Document, Member, Unit
+from archive.models import Document, Member
 from archive.service import ArchiveError, name_key
 from archive.unit_month import issued_data, latest_forms, roster
 from forms import rules
@@ -256,10 +255,6 @@ def tong_hop_from_archive(db, store, unit, year, month, *, place=None, signed_on
     except ValidationError as error:  # a stored Phiếu 01 the schema has since come to refuse
         raise ArchiveError(f"Không lập được phiếu tổng hợp từ hồ sơ: {error.messages}", 422) \
             from None
-
-
-def unit_by_code(db, code):
-    return db.scalar(select(Unit).where(Unit.code == code))
 
 
 def period_ok(year, month):

@@ -8,10 +8,22 @@ from archive import access, audit, db, roster, service
 from archive.actions import stored_file
 from archive.models import User
 from archive.store import StoreError
-from archive.unit_month import issued_data, latest_forms
+from archive.unit_month import issued_data, latest_forms, unit_by_code
 from forms.documents import FORMS, safe_filename
 from forms.packet import (TONG_HOP_TITLE, merge, packet_stem, person_title, stored_part,
                           zip_parts)
+
+
+def reachable_unit(code, action):
+    """The unit of this code if this account may reach it (a unit account its own unit, the
+    secretariat any), else None; a refusal is audited, telling another unit from none."""
+    found = unit_by_code(db.session(), code)
+    principal = access.current()
+    if found is None or (principal.role == "unit" and found.id != principal.unit_id):
+        audit.record(action, "refused", detail=f"đơn vị «{code}»: " + (
+            "không có" if found is None else "đơn vị khác"))
+        return None
+    return found
 
 
 def import_roster(unit, location, rows):

@@ -361,7 +361,7 @@ def test_a_unit_reads_only_its_own_unit(site, path):
     assert "Trần Văn Em" in own.get_data(as_text=True)
     assert "Lê Thị Bình" not in own.get_data(as_text=True)
     audit = site.get("/api/v1/audit", "admin", query_string={"outcome": "refused"}).json
-    assert any("đơn vị noi-vu: đơn vị khác" in event["detail"] for event in audit)
+    assert any("đơn vị «noi-vu»: đơn vị khác" in event["detail"] for event in audit)
 
 
 def test_the_secretariat_reads_any_unit_and_the_admin_none(site):

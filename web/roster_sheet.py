@@ -6,15 +6,11 @@ layout and returns each data row with its row number in the sheet; the values ar
 archive.roster (schemas.roster.MemberInSchema), the same as a JSON list.
 """
 
-import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from schemas.fields import fold, quoted
 from schemas.roster import MAX_MEMBERS
-from web.sheets import (SpreadsheetError, first_filled, header_keys, open_table,
+from web.sheets import (SpreadsheetError, header_sheet, first_filled, header_keys, open_table,
                          row_values)
 
 WHAT = "bảng danh sách cán bộ"
@@ -61,20 +57,4 @@ def parse(data):
 def template_xlsx():
     """The header row; the date columns' cells are text, so "01/02/2026" typed in any Excel
     stays the 1st of February."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS.values()))
-    for column, key in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = WIDTHS[key]
-        if key in DATES:  # typed dates stay text "dd/mm/yyyy" rather than an American date
-            for row in range(2, TEXT_ROWS + 2):
-                sheet.cell(row=row, column=column).number_format = "@"
-    sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return header_sheet(SHEET_TITLE, HEADERS, WIDTHS, text_columns=DATES, text_rows=TEXT_ROWS)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Iterator
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from schemas.fields import fold
@@ -154,6 +155,29 @@ def row_values(keys, cells):
         else:
             values[key] = value
     return values, stray
+
+
+def header_sheet(title, headers, widths, text_columns=(), text_rows=500):
+    """A workbook of one sheet with a bold header row (`headers`: key → name), column widths
+    (`widths`: key → width, default 30) and frozen panes under the header; the cells of
+    `text_columns` keys formatted as text for `text_rows` rows, so that what is typed there
+    ("01/02/2026") stays as typed. The .xlsx bytes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(headers.values()))
+    for column, key in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(key, 30)
+        if key in text_columns:
+            for row in range(2, text_rows + 2):
+                sheet.cell(row=row, column=column).number_format = "@"
+    sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 def cell_text(value):

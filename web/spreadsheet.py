@@ -5,18 +5,14 @@
 not the values, which the schema validates as for any other request.
 """
 
-import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from forms.vocab import IDENTIFICATION_RATING_COLUMNS, IDENTIFICATION_RATINGS
 from schemas.fields import fold, quoted
 from schemas.tong_hop import MAX_ROWS
 from templates_docx.wording import TONG_HOP_COLUMNS, TONG_HOP_LEVELS_HEAD, TONG_HOP_TOTAL
-from web.sheets import (SpreadsheetError, first_filled, header_keys, open_table, padded,
-                        row_values)
+from web.sheets import (SpreadsheetError, first_filled, header_keys, header_sheet, open_table,
+                        padded, row_values)
 
 __all__ = ["COLUMNS", "SpreadsheetError", "parse", "template_xlsx"]
 
@@ -50,19 +46,7 @@ def parse(filename, data):
 
 def template_xlsx():
     """An empty sheet with the form's header row, to fill in and upload."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(list(HEADERS.values()))
-    for column, key in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(key, 30)
-    sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return header_sheet(SHEET_TITLE, HEADERS, WIDTHS)
 
 
 def _is_header_cell(folded):

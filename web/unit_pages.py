@@ -10,10 +10,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import access, audit, db, roster, service
+from archive import access, db, roster, service
 from archive.models import Unit
 from archive.store import StoreError
-from archive.unit_actions import import_roster, issue_tong_hop
+from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
 from schemas.roster import TongHopRequestSchema
 from web import bp, roster_sheet
 from web.archive_pages import READERS, account_page, error_page
@@ -23,17 +23,6 @@ UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này 
                 "văn phòng.")
 CHANGE_REFUSAL = "Chỉ tài khoản của đơn vị mới thay đổi danh sách hay phát hành phiếu của đơn vị."
 LINES_SHOWN = 20  # row errors flashed at most (the session cookie is small)
-
-
-def _unit(code, action):
-    """The unit if this account may reach it, else None (refusal audited)."""
-    found = roster.unit_by_code(db.session(), code)
-    principal = access.current()
-    if found is None or (principal.role == "unit" and found.id != principal.unit_id):
-        audit.record(action, "refused", detail=f"đơn vị «{code}»: " + (
-            "không có" if found is None else "đơn vị khác"))
-        return None
-    return found
 
 
 def _unit_not_found():
@@ -84,7 +73,7 @@ def unit_month(code, year, month):
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
                                                      "đến 2100.")
-    unit = _unit(code, "month.read")
+    unit = reachable_unit(code, "month.read")
     if unit is None:
         return _unit_not_found()
     status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
@@ -114,7 +103,7 @@ def _period_from_form():
 def roster_upload(code):
     """The roster file (multipart, field «file»); back to the month it was sent from."""
     year, month = _period_from_form()
-    unit = _unit(code, "roster.import")
+    unit = reachable_unit(code, "roster.import")
     if unit is None:
         return _unit_not_found()
     back = _back(code, year, month, "danh-sach")
@@ -155,7 +144,7 @@ def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
-    unit = _unit(code, "issue")
+    unit = reachable_unit(code, "issue")
     if unit is None:
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
