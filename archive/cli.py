@@ -149,8 +149,8 @@ def _user(session, username):
 @click.command("check-files")
 @with_appcontext
 @click.option("--remove-unreferenced", is_flag=True,
-              help="Xóa tệp không thuộc hồ sơ nào (bỏ lại sau một lần ghi bị gián đoạn), nếu đã "
-                   "quá một giờ.")
+              help="Xóa tệp không thuộc hồ sơ nào và tệp tạm (bỏ lại sau một lần ghi bị gián "
+                   "đoạn), nếu đã quá một giờ.")
 def check_files(remove_unreferenced):
     """Đối chiếu mọi tệp của kho lưu trữ với mã băm đã ghi; báo tệp thiếu hoặc bị sửa."""
     store = current_app.extensions["store"]
@@ -173,8 +173,15 @@ def check_files(remove_unreferenced):
             click.echo(f"đã xóa tệp không thuộc hồ sơ nào: {digest}")
         else:
             click.echo(f"tệp không thuộc hồ sơ nào: {digest}")
+    leftovers = list(store.leftovers())
+    for path in leftovers:
+        if remove_unreferenced and time.time() - path.stat().st_mtime > 3600:
+            path.unlink()
+            click.echo(f"đã xóa tệp tạm của lần ghi bị gián đoạn: {path.name}")
+        else:
+            click.echo(f"tệp tạm của lần ghi bị gián đoạn: {path.name}")
     click.echo(f"Đã kiểm tra {len(referenced)} tệp: {problems} lỗi, "
-               f"{len(unreferenced)} tệp không thuộc hồ sơ nào.")
+               f"{len(unreferenced)} tệp không thuộc hồ sơ nào, {len(leftovers)} tệp tạm.")
     if problems:
         sys.exit(1)
 

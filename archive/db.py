@@ -1,5 +1,6 @@
 """The database: one engine per app, a session per request, the schema kept by Alembic."""
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -66,5 +68,11 @@ def session():
 
 def close_session(_error=None):
     db_session = g.pop("db_session", None)
-    if db_session is not None:
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except SQLAlchemyError as error:
+        # The server dropped the connection under the session (stopped, restarted): its rollback
+        # fails, the pool discards the connection, and the answer already given stands.
+        log.warning("database session closed on a lost connection: %s", type(error).__name__)

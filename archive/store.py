@@ -78,6 +78,12 @@ class FileStore:
                 yield path.name
 
 
+    def leftovers(self):
+        """Temporary files a write interrupted by a kill left behind (never read: a file is
+        only ever read under its digest, after its rename)."""
+        return self.root.glob("??/??/.tmp-*")
+
+
 def _fsync_directory(directory):
     handle = os.open(directory, os.O_RDONLY)
     try:

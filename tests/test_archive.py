@@ -416,6 +416,39 @@ def test_a_crash_before_the_commit_leaves_no_record(archive, monkeypatch):
     assert archive.issue(example("phieu-01"))["version"] == 1  # and the service goes on
 
 
+def test_a_connection_lost_under_a_request_does_not_turn_its_answer_into_a_500(archive,
+                                                                            monkeypatch):
+    """PostgreSQL stopped while a request holds a session: closing it (a ROLLBACK on a dead
+    connection) fails after the answer is made; the answer stands (found by bench.load
+    --fault database)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def lost(self):
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+
+    monkeypatch.setattr(Session, "close", lost)
+    response = archive.get("/api/v1/documents", "unit_a")
+    monkeypatch.undo()
+    assert response.status_code == 200
+
+
+def test_check_files_reports_and_clears_a_killed_writes_temporary_file(archive):
+    """A process killed (SIGKILL) between creating a file's temporary copy and renaming it leaves
+    the temporary file; it is never read, check-files reports it and, after an hour, removes it."""
+    folder = archive.store.root / "ab" / "cd"
+    folder.mkdir(parents=True)
+    left = folder / ".tmp-interrupted"
+    left.write_bytes(b"half a PDF")
+    runner = archive.app.test_cli_runner()
+    result = runner.invoke(args=["check-files", "--remove-unreferenced"])
+    assert result.exit_code == 0 and "tệp tạm của lần ghi bị gián đoạn: .tmp-interrupted" \
+        in result.output and left.exists()  # too recent: an issue may be writing it
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    result = runner.invoke(args=["check-files", "--remove-unreferenced"])
+    assert "đã xóa tệp tạm" in result.output and not left.exists()
+
+
 def test_a_full_disk_refuses_the_issue_and_leaves_nothing(archive, monkeypatch):
     import errno
     real_fsync = os.fsync
