@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from api import Api
+from api import Api, DatabaseInteger
 from api.errors import flatten
 import archive
 import jobs
@@ -96,6 +96,7 @@ DEFAULTS = {
 def create_app(test_config=None, *, converter=None):
     """The app; `converter` lets tests share one warm LibreOffice engine between apps."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseInteger  # before any route is added
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PHIEU")
     if test_config:

@@ -3,9 +3,19 @@
 import flask_smorest
 from flask import request
 from webargs import core
+from werkzeug.routing import IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
 from api import errors
+
+
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` in a path: at most what the database's integer columns hold (PostgreSQL's
+    `integer`, 2³¹ − 1); a larger number matches no route, a 404, instead of failing in the
+    database (SQLite cannot bind past 2⁶³ − 1; PostgreSQL refuses past 2³¹ − 1)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 class Parser(FlaskParser):
@@ -31,6 +41,18 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class Api(flask_smorest.Api):
+    """flask-smorest's Api with the error body's own schema, and every error status documented
+    on each operation (errors.ErrorResponses) instead of a catch-all "default" response."""
+
+    ERROR_SCHEMA = errors.ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def __init__(self, app=None, *, spec_kwargs=None, **kwargs):
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()),
+                                        errors.ErrorResponses()]
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
         if "errors" in payload:

@@ -2,8 +2,8 @@
 the command-line tools (archive/cli.py)."""
 
 from api import Blueprint
-from api.documents import REFUSALS, SECURITY
-from archive import access, audit, db, service
+from api.documents import REFUSALS, SECURITY, page_of
+from archive import access, audit
 from schemas.archive import AuditEventSchema, AuditQuerySchema
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
@@ -19,8 +19,4 @@ bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
         summary="Nhật ký kiểm tra: mọi lần phát hành, tải về, tải lên, đăng nhập và từ chối")
 def audit_events(query, pagination_parameters):
     """Mới nhất trước; số trang trong tiêu đề X-Pagination."""
-    db_session = db.session()
-    selection = audit.events(**query)
-    pagination_parameters.item_count = service.count(db_session, selection)
-    return db_session.scalars(selection.offset(pagination_parameters.first_item)
-                              .limit(pagination_parameters.page_size)).all()
+    return page_of(audit.events(**query), pagination_parameters)

@@ -34,6 +34,10 @@ REFUSALS = {
     403: {"description": "Vai trò của tài khoản không được làm việc này"},
 }
 PARTS = {"pdf": "application/pdf", "docx": MIMETYPES["docx"], "json": "application/json"}
+BINARY = {"type": "string", "format": "binary"}
+PART_SCHEMAS = {"pdf": BINARY, "docx": BINARY, "json": {
+    "type": "object", "description": "Dữ liệu JSON đã kiểm tra và chuẩn hóa của phiếu, như đã lưu"}}
+SCAN_MEDIA_TYPES = sorted({media_type for media_type, _ext in service.SCAN_TYPES.values()})
 
 
 class FileUploadSchema(Schema):
@@ -93,9 +97,16 @@ for _slug in FORMS:
 def documents(query, pagination_parameters):
     """Lọc theo đơn vị, loại phiếu, năm, tháng, họ tên; mặc định chỉ bản mới nhất của mỗi phiếu.
     Số trang, tổng số phiếu nằm trong tiêu đề X-Pagination."""
+    return page_of(service.search(access.current(), **query), pagination_parameters)
+
+
+def page_of(selection, pagination_parameters):
+    """The page asked for of a query's rows, the total in X-Pagination; a page past the last is
+    empty (and its offset never reaches the database, where a huge one overflows)."""
     db_session = db.session()
-    selection = service.search(access.current(), **query)
     pagination_parameters.item_count = service.count(db_session, selection)
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []
     return db_session.scalars(selection.offset(pagination_parameters.first_item)
                               .limit(pagination_parameters.page_size)).all()
 
@@ -114,7 +125,7 @@ def _register_download(part):
     @access.require(*READERS)
     @bp.doc(security=SECURITY, summary=f"Tải tệp {part.upper()} đã lưu", responses={
         200: {"description": "Tệp đã lưu, đúng từng byte",
-              "content": {PARTS[part]: {"schema": {"type": "string", "format": "binary"}}}},
+              "content": {PARTS[part]: {"schema": PART_SCHEMAS[part]}}},
         **REFUSALS, 404: {"description": NOT_FOUND}})
     def download(document_id):
         document = readable_document(document_id, f"download.{part}")
@@ -157,8 +168,8 @@ def signed_scan(files, document_id):
 @bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
 @access.require(*READERS)
 @bp.doc(security=SECURITY, summary="Tải bản quét đã ký", responses={
-    200: {"description": "Bản quét", "content": {"application/octet-stream": {
-        "schema": {"type": "string", "format": "binary"}}}},
+    200: {"description": "Bản quét, đúng từng byte, với loại tệp đã nhận diện khi tải lên",
+          "content": {media_type: {"schema": BINARY} for media_type in SCAN_MEDIA_TYPES}},
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def signed_scan_file(document_id, scan_id):
     document = readable_document(document_id, "download.scan")

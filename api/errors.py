@@ -4,6 +4,9 @@
   "errors": {"json": {"person.full_name": ["Họ và tên: không được để trống"]}}}`
 """
 
+from apispec import BasePlugin
+from marshmallow import Schema, fields
+
 from schemas.common import BaseSchema
 from schemas.fields import quoted
 
@@ -45,3 +48,76 @@ def summary(errors):
     more = f" (và {len(pairs) - 3} lỗi khác)" if len(pairs) > 3 else ""
     end = "" if not more and shown.endswith((".", "?", "!")) else "."
     return f"{MESSAGES[422]}: {shown}{more}{end}"
+
+
+class ErrorSchema(Schema):
+    """The body of every error answer (documentation only; Api.handle_http_exception makes it)."""
+
+    code = fields.Integer(required=True, metadata={"description": "Mã trạng thái HTTP"})
+    status = fields.String(required=True, metadata={
+        "description": "Tên trạng thái HTTP (tiếng Anh, theo chuẩn HTTP)"})
+    message = fields.String(required=True, metadata={
+        "description": "Thông báo lỗi tiếng Việt, đọc được ngay"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.List(fields.String())),
+        metadata={"description": (
+            "Có ở lỗi 422: từng lỗi theo vị trí (json, query, files, form) rồi theo đường dẫn "
+            "trường (ví dụ «person.full_name»), mỗi đường dẫn một danh sách thông báo")})
+
+
+def _error_content():
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
+RETRY_AFTER = {"Retry-After": {"description": "Số giây nên chờ trước khi thử lại",
+                               "schema": {"type": "string"}}}
+SUCCESS = {"OK": "Thành công", "Created": "Đã tạo", "Accepted": "Đã nhận, đang xử lý"}
+PAGINATION = {"description": (
+    "Thông tin phân trang, dạng JSON: total (tổng số), total_pages, first_page, last_page, page, "
+    "previous_page, next_page"), "schema": {"type": "string"}}
+
+
+class ErrorResponses(BasePlugin):
+    """Documents, on every operation, the error answers the service's common machinery gives (a
+    wrong API key: 401; the database unreachable: 503; a body too large, not JSON or broken: 413,
+    415, 400; a path value of the wrong type: 404), each with the error body's schema, instead of
+    flask-smorest's catch-all "default" response: a client (and the generated API tests) can see
+    exactly which statuses an operation answers."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status in list(responses):
+                if str(status) != status:
+                    responses[str(status)] = responses.pop(status)
+            body = operation.get("requestBody", {}).get("content", {})
+            common = {"401": "Khóa API sai, đã bị thu hồi, hoặc tài khoản đã bị khóa",
+                      "503": "Cơ sở dữ liệu tạm thời không dùng được; chưa có gì được lưu"}
+            if body:
+                common["413"] = "Dữ liệu gửi lên quá lớn"
+            if "application/json" in body:
+                common["400"] = "Nội dung gửi lên không phải JSON hợp lệ (hoặc không phải UTF-8)"
+                if len(body) == 1:
+                    common["415"] = ("Không gửi JSON (tiêu đề Content-Type: "
+                                     "application/json)")
+            if "{" in (path or ""):
+                common["404"] = "Không có địa chỉ này (giá trị trong đường dẫn không đúng kiểu)"
+            if "parameters" in operation or body or "422" in responses:
+                common["422"] = ("Dữ liệu không hợp lệ: «errors» nêu từng lỗi theo vị trí và "
+                                 "đường dẫn trường")
+            for status, description in common.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if int(status) >= 400 and isinstance(response, str):  # flask-smorest's own
+                    responses[status] = {"description": common.get(status, MESSAGES.get(
+                        int(status), response)).removesuffix(".")}
+            for status, response in responses.items():
+                if isinstance(response, dict) and response.get("description") in SUCCESS:
+                    response["description"] = SUCCESS[response["description"]]
+                if int(status) >= 400 and isinstance(response, dict) and "content" not in response:
+                    response["content"] = _error_content()
+                if status == "503" and isinstance(response, dict):
+                    response.setdefault("headers", {}).update(RETRY_AFTER)
+                if isinstance(response, dict) and "X-Pagination" in response.get("headers", {}):
+                    response["headers"]["X-Pagination"] = PAGINATION

@@ -1,23 +1,43 @@
 """Liveness and readiness, for load balancers and operators."""
 
 from flask import current_app
+from marshmallow import Schema, fields
 
 from api import Blueprint
 
 bp = Blueprint("health", __name__, description="Tình trạng dịch vụ.")
 
 
+class HealthSchema(Schema):
+    status = fields.String(metadata={"description": "Luôn là «ok» khi dịch vụ còn chạy"})
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(required=True, metadata={
+        "description": "«ready» (sẵn sàng) hoặc «unavailable» (chưa sẵn sàng)"})
+    converter = fields.Dict(required=True, metadata={
+        "description": "LibreOffice: từng tiến trình (trạng thái, số lần chuyển, khởi động lại, bộ "
+                       "nhớ), hàng đợi, các số đếm"})
+    database = fields.Dict(required=True, metadata={
+        "description": "Cơ sở dữ liệu của kho: kết nối được không, loại, lược đồ đã mới nhất"})
+    message = fields.String(metadata={"description": "Khi chưa sẵn sàng: vì sao"})
+
+
 @bp.route("/healthz")
+@bp.response(200, HealthSchema)
 @bp.doc(summary="Dịch vụ còn chạy")
 def healthz():
     return {"status": "ok"}
 
 
 @bp.route("/readyz")
+@bp.response(200, ReadinessSchema)
+@bp.alt_response(503, schema=ReadinessSchema, headers={"Retry-After": {
+    "description": "Số giây nên chờ trước khi hỏi lại", "schema": {"type": "string"}}},
+    description="Chưa sẵn sàng: LibreOffice đang khởi động hoặc chưa cài, hoặc cơ sở dữ liệu "
+                "không kết nối được (cùng dạng như khi sẵn sàng, kèm «message»)")
 @bp.doc(summary="Sẵn sàng: từng tiến trình LibreOffice, hàng đợi, số lần khởi động lại; cơ sở "
-                "dữ liệu của kho lưu trữ",
-        responses={503: {"description": "Chưa sẵn sàng: LibreOffice đang khởi động hoặc chưa cài, "
-                                        "hoặc cơ sở dữ liệu không kết nối được"}})
+                "dữ liệu của kho lưu trữ")
 def readyz():
     converter = current_app.extensions["converter"]
     converter.start()  # a lazily started engine warms up when first asked

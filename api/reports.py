@@ -40,6 +40,12 @@ REFUSALS = {
 MIMETYPES = {**MIMETYPES, "xlsx": year_end.XLSX_MIMETYPE}
 
 
+def _files(*formats):
+    """The 200's other content types beside JSON: the report as a file (?format=…)."""
+    return {200: {"content": {MIMETYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}
+                              for fmt in formats}}}
+
+
 def _file_response(content, fmt, stem):
     response = current_app.response_class(content, mimetype=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = content_disposition(
@@ -71,7 +77,8 @@ def _document(module, result, fmt):
 @bp.arguments(YearEndQuerySchema, location="query")
 @bp.response(200, YearEndSchema)
 @bp.doc(security=SECURITY, summary="Kết quả đánh giá, nhận diện cả năm và hệ quả (mục II.7)",
-        responses={**REFUSALS, 503: {"description": "LibreOffice tạm thời không dùng được"}})
+        responses={**REFUSALS, **_files("xlsx", "pdf", "docx"),
+                   503: {"description": "LibreOffice tạm thời không dùng được"}})
 def year_end_report(query):
     """Mười hai tháng của từng người (từ bản mới nhất của Phiếu 01 đã lưu), số tháng Kém và
     Trung bình, hệ quả đối với xếp loại năm theo mục II.7; tháng không có Phiếu 01 được nêu
@@ -100,7 +107,8 @@ def year_end_report(query):
 @bp.arguments(PeriodicQuerySchema, location="query")
 @bp.response(200, PeriodicSchema)
 @bp.doc(security=SECURITY, summary="Báo cáo định kỳ: mục thực hiện Chỉ thị 24-CT/TU (mục II.8)",
-        responses={**REFUSALS, 503: {"description": "LibreOffice tạm thời không dùng được"}})
+        responses={**REFUSALS, **_files("pdf", "docx"),
+                   503: {"description": "LibreOffice tạm thời không dùng được"}})
 def periodic(query):
     """Số người ở từng mức nhận diện (Tốt, Trung bình, Kém, chưa đánh giá) từng tháng của kỳ,
     và những người ở mức Kém cùng nội dung có biểu hiện và biện pháp khắc phục. Văn phòng bỏ

@@ -173,10 +173,10 @@ class Nested(fields.Nested):
 class List(fields.List):
     """A list of `inner`, none of them null."""
 
-    def __init__(self, inner, label, *, max_items, **kwargs):
+    def __init__(self, inner, label, *, max_items, required=False, **kwargs):
         inner.allow_none = False
         super().__init__(inner, validate=validate.Length(max=max_items),
-                         **_options(label, False, None, kwargs))
+                         **_options(label, required, None, kwargs))
         self.error_messages = _labelled(label, "list")
         self.validators[0].error = self.error_messages["too_many"].format(max=max_items)
         self.metadata["maxItems"] = max_items
