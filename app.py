@@ -7,13 +7,14 @@ PHIEU_PLACE_NAME="Nam Từ Liêm", PHIEU_CONVERT_TIMEOUT=60; tests pass override
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 import swagger_ui_bundle
-from flask import Flask, current_app, send_from_directory
+from flask import Flask, current_app, g, request, send_from_directory
 from flask.cli import with_appcontext
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
@@ -76,6 +77,9 @@ DEFAULTS = {
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
     "ALLOW_ANONYMOUS_RENDER": False,
     "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",  # per address, and per account name
+    # What a client may ask LibreOffice for (fill, blank, packet, issue, batch, reports as files):
+    # per account, else per address; empty turns the limit off (the benchmarks do).
+    "RENDER_RATE_LIMIT": "120 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; redis://… when there are several
     "RATELIMIT_HEADERS_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
@@ -93,9 +97,23 @@ DEFAULTS = {
 }
 
 
+class Service(Flask):
+    def log_exception(self, exc_info):
+        """An unexpected error (answered 500): one line at ERROR naming its kind, the request and
+        a reference the answer also shows; the traceback only at DEBUG. An exception's text and
+        a traceback's lines may hold what no log should (SQL parameters, connection settings,
+        a form's data)."""
+        reference = g.error_reference = secrets.token_hex(4)
+        self.logger.error("unexpected error %s: %s %s (reference %s); its traceback is logged at "
+                          "DEBUG level", exc_info[0].__name__, request.method, request.path,
+                          reference)
+        self.logger.debug("traceback of %s", reference, exc_info=exc_info)
+
+
 def create_app(test_config=None, *, converter=None):
     """The app; `converter` lets tests share one warm LibreOffice engine between apps."""
-    app = Flask(__name__)
+    # No app-wide static folder: the pages' files are the web blueprint's (/static/web/).
+    app = Service(__name__, static_folder=None)
     app.url_map.converters["int"] = DatabaseInteger  # before any route is added
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PHIEU")

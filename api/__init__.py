@@ -1,7 +1,7 @@
 """The HTTP API: flask-smorest's Api and Blueprint, with Vietnamese errors."""
 
 import flask_smorest
-from flask import request
+from flask import g, render_template, request
 from webargs import core
 from werkzeug.routing import IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
@@ -64,4 +64,9 @@ class Api(flask_smorest.Api):
             payload["message"] = errors.MESSAGES[code].format(
                 method=request.method, limit=request.max_content_length)
         payload.setdefault("message", error.description)
+        if code == 500 and g.get("error_reference"):  # Service.log_exception's line names it
+            payload["message"] += f" Mã lỗi: {g.error_reference}."
+        if code == 500 and request.blueprint in ("web", "accounts"):
+            return render_template("error.html", title="Lỗi máy chủ",
+                                   message=payload["message"]), code, headers
         return payload, code, headers

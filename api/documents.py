@@ -55,6 +55,7 @@ def _register_issue(slug):
 
     @bp.route(f"/{slug}", methods=["POST"], endpoint=f"issue_{slug.replace('-', '_')}")
     @access.require("unit")
+    @access.rendering()
     @bp.arguments(SCHEMAS[slug], location="json")
     @bp.response(201, DocumentDetailSchema)
     @bp.doc(security=SECURITY, summary=f"Phát hành {form.TITLE} vào kho lưu trữ",

@@ -81,6 +81,7 @@ def form_blueprint(slug):
             access.refuse(401, "render")
 
     @bp.route("", methods=["POST"])
+    @access.rendering()
     @bp.arguments(schema, location="json")
     @bp.arguments(FormatQuerySchema, location="query")
     @bp.doc(summary=f"Điền {form.TITLE}", responses=FILE_RESPONSES)
@@ -89,6 +90,7 @@ def form_blueprint(slug):
         return produce(form, data, query)
 
     @bp.route("/blank", methods=["GET"])
+    @access.rendering()
     @bp.arguments(FormatQuerySchema, location="query")
     @bp.doc(summary=f"{form.TITLE} trống", responses=FILE_RESPONSES)
     def blank(query):

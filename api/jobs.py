@@ -52,6 +52,7 @@ def _user():
 
 @bp.route("/batch-issue", methods=["POST"])
 @access.require("unit")
+@access.rendering()
 @access.large_upload()
 @bp.arguments(BatchSchema, location="json")
 @bp.response(202, JobSchema)
@@ -67,6 +68,7 @@ def batch_issue(body):
 
 @bp.route("/batch-issue/spreadsheet", methods=["POST"])
 @access.require("unit")
+@access.rendering()
 @access.large_upload()
 @bp.arguments(BatchSheetFieldsSchema, location="form")
 @bp.arguments(BatchSheetSchema, location="files")

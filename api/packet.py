@@ -25,6 +25,7 @@ def account_unless_open():
 
 
 @bp.route("", methods=["POST"])
+@access.rendering()
 @access.large_upload()
 @bp.arguments(PacketSchema, location="json")
 @bp.arguments(PacketQuerySchema, location="query")

@@ -10,7 +10,7 @@ and every refusal, goes to the audit log.
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import abort
 
 from api import Blueprint
@@ -67,6 +67,11 @@ def _unit(code, action):
     return unit
 
 
+def _renders(default):
+    """Whether this request asks for a file LibreOffice makes (pdf, docx)."""
+    return lambda: request.args.get("format", default) in ("pdf", "docx")
+
+
 def _document(module, result, fmt):
     return make_document(module, result, fmt, settings=current_app.config,
                          converter=current_app.extensions["converter"])
@@ -74,6 +79,7 @@ def _document(module, result, fmt):
 
 @bp.route("/year-end", methods=["GET"])
 @access.require(*READERS)
+@access.rendering(when=_renders("json"))
 @bp.arguments(YearEndQuerySchema, location="query")
 @bp.response(200, YearEndSchema)
 @bp.doc(security=SECURITY, summary="Kết quả đánh giá, nhận diện cả năm và hệ quả (mục II.7)",
@@ -104,6 +110,7 @@ def year_end_report(query):
 
 @bp.route("/periodic", methods=["GET"])
 @access.require(*READERS)
+@access.rendering(when=_renders("pdf"))
 @bp.arguments(PeriodicQuerySchema, location="query")
 @bp.response(200, PeriodicSchema)
 @bp.doc(security=SECURITY, summary="Báo cáo định kỳ: mục thực hiện Chỉ thị 24-CT/TU (mục II.8)",

@@ -184,6 +184,7 @@ def overrides():
 
 @bp.route("/<code>/months/<int:year>/<int:month>/tong-hop", methods=["POST"])
 @access.require("unit")
+@access.rendering()
 @bp.response(201, DocumentDetailSchema)
 @bp.doc(security=SECURITY, summary="Lập và phát hành phiếu tổng hợp từ các Phiếu số 01 đã lưu",
         requestBody={"required": False, "content": {"application/json": {

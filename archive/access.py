@@ -4,6 +4,9 @@
 A request carrying the login cookie that changes something must also carry the page's CSRF token
 (header X-CSRFToken), API routes included: the cookie is sent by the browser on its own, a key is
 not.
+
+The views that make LibreOffice work (`rendering`) share one limit per client, RENDER_RATE_LIMIT:
+per account when the request has one, else per IP address (docs/SECURITY.md).
 """
 
 from dataclasses import dataclass
@@ -12,7 +15,7 @@ from functools import wraps
 from flask import current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_smorest import abort
+from flask_smorest import Blueprint, abort
 
 from archive import accounts, audit, db
 from archive.models import User
@@ -24,6 +27,11 @@ MESSAGES = {
     403: "Tài khoản này không có quyền làm việc này.",
     "bad_key": "Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.",
 }
+RATE_LIMITED = {429: {
+    "description": "Quá giới hạn số yêu cầu tạo phiếu (PHIEU_RENDER_RATE_LIMIT) của tài khoản, "
+                   "hoặc của địa chỉ IP khi chưa đăng nhập; tiêu đề Retry-After cho biết số giây "
+                   "phải đợi",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
 
 
 @dataclass(frozen=True)
@@ -122,3 +130,37 @@ def require(*roles):
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def client_key():
+    """Whose budget a request spends: its account's, else its address's."""
+    principal = current()
+    return f"account:{principal.user_id}" if principal else f"address:{get_remote_address()}"
+
+
+def _render_limit():
+    return current_app.config["RENDER_RATE_LIMIT"] or "1 per second"  # unused when off
+
+
+def _not_rendering():
+    """The limit is off, or this request of a `rendering(when=…)` view makes no file."""
+    if not current_app.config["RENDER_RATE_LIMIT"]:
+        return True
+    when = getattr(current_app.view_functions.get(request.endpoint), "renders_when", None)
+    return when is not None and not when()
+
+
+render_limit = limiter.shared_limit(_render_limit, scope="render", key_func=client_key,
+                                    exempt_when=_not_rendering)
+
+
+def rendering(when=None):
+    """Marks a view that converts with LibreOffice: it spends the client's render budget (a 429
+    past it), unless `when()` says this request makes no file (a report asked as JSON). Place it
+    under the role check, so that a refused request spends nothing."""
+    def mark(view):
+        limited = render_limit(view)
+        if when is not None:
+            limited.renders_when = when
+        return Blueprint.doc(responses=RATE_LIMITED)(limited)
+    return mark

@@ -89,6 +89,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers,
                           "ALLOW_ANONYMOUS_RENDER": True, "PACKET_CHUNK": args.chunk,
+                          "RENDER_RATE_LIMIT": "",  # hundreds of forms from one client
                           "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
                           "DATA_DIR": f"{work}/files"})
         converter = app.extensions["converter"]

@@ -34,8 +34,12 @@ class ThreadRunner:
     def _run(self, job_id):
         try:
             batch.run(self.app, job_id)
-        except Exception:  # noqa: BLE001 - a job thread must not die silently
-            log.exception("job %s stopped; it will be run again in %s s", job_id, RETRY_SECONDS)
+        except Exception as error:  # noqa: BLE001 - a job thread must not die silently
+            # Its kind only: the text of a database error holds the statement's parameters (a
+            # form's data). The traceback at DEBUG level.
+            log.error("job %s stopped (%s); it will be run again in %s s", job_id,
+                      type(error).__name__, RETRY_SECONDS)
+            log.debug("traceback of job %s", job_id, exc_info=True)
             self._later(self.submit, job_id)
 
     def resume(self):

@@ -1,6 +1,7 @@
 """Logging in and out of the web pages (password, session cookie), rate-limited per address and
 per account name; failures and successes go to the audit log."""
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -55,15 +56,40 @@ def logout():
     return redirect(url_for("web.index"), 303)
 
 
+GRANULARITIES = {"second": "giây", "minute": "phút", "hour": "giờ", "day": "ngày",
+                 "month": "tháng", "year": "năm"}
+
+
+def limit_text(item):
+    """A `limits` item in Vietnamese: «120 lần mỗi phút», «5 lần mỗi 10 giây»."""
+    unit = GRANULARITIES.get(item.GRANULARITY.name, item.GRANULARITY.name)
+    every = f"{item.multiples} {unit}" if item.multiples > 1 else unit
+    return f"{item.amount} lần mỗi {every}"
+
+
+def _retry_after():
+    limit = access.limiter.current_limit
+    return max(1, int(limit.reset_at - time.time())) if limit else 60
+
+
 @bp.app_errorhandler(RateLimitExceeded)
 def too_many(error):
-    message = ("Đăng nhập sai quá nhiều lần; hãy đợi ít phút rồi thử lại." if request.endpoint
-               == "accounts.login" else "Quá nhiều yêu cầu; hãy đợi ít phút rồi thử lại.")
+    """429 in the API's error shape (the login page and the web pages: a page), with Retry-After
+    (Flask-Limiter's after-request hook sets it to the same window's end)."""
+    seconds = _retry_after()
     if request.endpoint == "accounts.login":
+        message = "Đăng nhập sai quá nhiều lần; hãy đợi ít phút rồi thử lại."
         response = current_app.make_response((render_template(
             "login.html", next_page=_safe_next(request.values.get("next")), error=message), 429))
     else:
-        response = current_app.make_response(({"code": 429, "status": "Too Many Requests",
-                                                "message": message}, 429))
-    return access.limiter._inject_headers(response, request.view_rate_limit) \
-        if getattr(request, "view_rate_limit", None) else response
+        message = (f"Quá nhiều yêu cầu tạo phiếu ({limit_text(error.limit.limit)} cho mỗi tài "
+                   f"khoản, hoặc mỗi địa chỉ khi chưa đăng nhập); hãy đợi {seconds} giây rồi thử "
+                   "lại.")
+        if request.blueprint == "web":
+            response = current_app.make_response((render_template(
+                "error.html", title="Quá nhiều yêu cầu", message=message), 429))
+        else:
+            response = current_app.make_response((
+                {"code": 429, "status": "Too Many Requests", "message": message}, 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response

@@ -140,6 +140,7 @@ def roster_upload(code):
 
 @bp.route("/don-vi/<code>/<int:year>/<int:month>/tong-hop", methods=["POST"])
 @account_page("unit", refusal=CHANGE_REFUSAL)
+@access.rendering()
 def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
     if not roster.period_ok(year, month):
