@@ -159,6 +159,23 @@ def test_pdf_metadata_comes_from_the_form(client):
     assert meta.subject == "Phiếu số 01, tháng 11/2026"
 
 
+@pytest.mark.parametrize("form", ["phieu-01", "tong-hop"])
+def test_longest_names_allowed_fit_the_document_properties(client, form):
+    # Found by the property tests: a 200-character name (or a 300-character unit) made the title
+    # longer than python-docx's 255 characters, and a valid form a 500.
+    body = example(form)
+    body["unit"]["name"] = "Đơn vị " + "ễ" * 293
+    if form == "phieu-01":
+        body["person"]["full_name"] = "Nguyễn " + "ễ" * 193
+    response = client.post(f"/api/v1/{form}?format=docx", json=body)
+    assert response.status_code == 200, response.get_json()
+    properties = docx.Document(io.BytesIO(response.data)).core_properties
+    assert len(properties.author) == 255 and properties.author.endswith("ễ…")
+    assert len(properties.title) <= 255
+    meta = PdfReader(io.BytesIO(post_pdf(client, form, body))).metadata
+    assert meta.author == properties.author
+
+
 TRICKY = ["Tổ 1 & tổ 2 <ghi chú> \"trích\"", "{{ 7*7 }}", "{% for x in y %}lặp{% endfor %}",
           "<w:p>không phải XML</w:p>", "{%tr endfor %}"]
 
