@@ -45,6 +45,8 @@ COMMON = dict(deadline=None, print_blob=True,
 settings.register_profile("ci", derandomize=True, database=None,
                           phases=[Phase.explicit, Phase.reuse, Phase.generate], **COMMON)
 settings.register_profile("long", **COMMON)
+# Replays what a long run saved in .hypothesis/ (its failures), without generating or shrinking.
+settings.register_profile("replay", phases=[Phase.explicit, Phase.reuse], **COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 SCALE = 20 if PROFILE == "long" else 1
