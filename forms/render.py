@@ -85,11 +85,21 @@ def render_document(template_name, context, metadata, *, archive_code=None):
     if stamp:
         _number_footer_pictures(template)
     properties = template.docx.core_properties
-    properties.title = metadata["title"]
-    properties.subject = metadata["subject"]
-    properties.author = metadata["author"]
-    properties.keywords = archive_code or ""
+    properties.title = _property(metadata["title"])
+    properties.subject = _property(metadata["subject"])
+    properties.author = _property(metadata["author"])
+    properties.keywords = _property(archive_code or "")
     return template.docx
+
+
+# python-docx refuses a document property longer than this (and Word shows no more of one); a
+# title holds the person's name (up to 200 characters) and the author the unit's (up to 300).
+PROPERTY_MAX = 255
+
+
+def _property(text):
+    """A document property cut to what python-docx takes, the cut marked by "…"."""
+    return text if len(text) <= PROPERTY_MAX else text[:PROPERTY_MAX - 1].rstrip() + "…"
 
 
 def render_body(template_name, context):
