@@ -1,11 +1,26 @@
 """What both forms print the same way: the header block, the date line, the dotted blanks."""
 
-from templates_docx.layout import DOTS_LINE, DOTS_SHORT, DOTS_YEAR
+import math
+
+from templates_docx.layout import (DOTS_LINE, DOTS_SHORT, DOTS_YEAR, ROW_KEEP_WHOLE_MAX_MM,
+                                   TABLE_CELL_PADDING_MM, TABLE_CHAR_MM, TABLE_LINE_MM)
 
 
 def or_dots(value, dots=DOTS_LINE):
     """A value, or the blank form's dotted line where it is missing."""
     return value if value else dots
+
+
+def keep_whole(cells):
+    """"1" if a table row of these (text, column width in mm) cells is kept on one page, "0" if
+    its estimated height passes ROW_KEEP_WHOLE_MAX_MM and it may split (the template's
+    w:cantSplit takes this value)."""
+    def lines(text, width):
+        per_line = max(1, int((width - TABLE_CELL_PADDING_MM) / TABLE_CHAR_MM))
+        return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+    height = max((lines(text, width) for text, width in cells), default=1) * TABLE_LINE_MM
+    return "1" if height <= ROW_KEEP_WHOLE_MAX_MM else "0"
 
 
 def two_digits_early(number, below):

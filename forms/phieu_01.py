@@ -1,10 +1,10 @@
 """Phiếu số 01 (one person, one month): the template context built from validated input."""
 
 from forms import rules
-from forms.common import header_context, or_dots
+from forms.common import header_context, keep_whole, or_dots
 from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS, NO_SIGN,
                          REMEDY_STATUSES, SECTIONS)
-from templates_docx.layout import DOTS_SHORT
+from templates_docx.layout import DOTS_SHORT, PHIEU_01_COLUMNS_MM
 
 TITLE = "Phiếu số 01"
 TEMPLATE = "phieu_01.docx"
@@ -38,12 +38,16 @@ def _assessment_cells(assessment):
 
 
 def _item_cells(item):
-    return {
+    cells = {
         "content": item.get("content") or "",
         "self": _assessment_cells(item.get("self")),
         "authority": _assessment_cells(item.get("authority")),
         "note": item.get("note") or "",
     }
+    texts = [cells["content"], *(cells[who][field] for who in ("self", "authority")
+                                 for field in ("result", "cause", "identification", "remedy")),
+             cells["note"]]
+    return {**cells, "whole": keep_whole(zip(texts, PHIEU_01_COLUMNS_MM[1:], strict=True))}
 
 
 def context(data, settings):

@@ -1,8 +1,9 @@
 """Phiếu tổng hợp (one unit, one month): the template context built from validated input."""
 
 from forms import rules
-from forms.common import header_context
+from forms.common import header_context, keep_whole
 from forms.vocab import IDENTIFICATION_RATINGS
+from templates_docx.layout import TONG_HOP_COLUMNS_MM
 
 TITLE = "Phiếu tổng hợp"
 TEMPLATE = "tong_hop.docx"
@@ -11,8 +12,10 @@ _ROW_FIELDS = ("full_name", "result", "shortcomings", "cause", "remedy_result", 
 
 
 def _row_cells(row):
+    texts = {field: row.get(field) or "" for field in _ROW_FIELDS}
     return {
-        **{field: row.get(field) or "" for field in _ROW_FIELDS},
+        **texts,
+        "whole": keep_whole(zip(texts.values(), TONG_HOP_COLUMNS_MM[1:], strict=False)),
         "marks": {level: MARK if row.get("rating") == level else ""
                   for level in IDENTIFICATION_RATINGS},
     }

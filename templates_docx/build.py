@@ -259,11 +259,13 @@ def _table(doc, widths_mm, *, borders):
     return table
 
 
-def _add_row(table, widths_mm, *, header=False, min_height_mm=None):
+def _add_row(table, widths_mm, *, header=False, min_height_mm=None, keep_whole="1"):
+    """A row kept on one page; a data row's `keep_whole` is a template tag (forms/common.py
+    keep_whole) that lets a very tall row split."""
     row = table.add_row()
     tr_pr = row._tr.get_or_add_trPr()
-    # A row never splits across pages (Word and LibreOffice still split one taller than a page).
-    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    cant_split = '' if keep_whole == "1" else f' w:val="{keep_whole}"'
+    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}{cant_split}/>'))
     if min_height_mm:
         tr_pr.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{Mm(min_height_mm).twips}" '
                                'w:hRule="atLeast"/>'))
@@ -390,7 +392,8 @@ def build_phieu_01():
             section_row(*GROUP_II)
         section_row(number, title, 5 if key == "tasks" else None)
         _tag_row(table, widths, f"{{%tr for item in sections.{key} %}}")
-        row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM)
+        row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM,
+                       keep_whole="{{ item.whole }}")
         cells = ["{{ loop.index }}.", "{{ item.content }}"]
         for who in ("self", "authority"):
             cells += [f"{{{{ item.{who}.{field} }}}}"
@@ -433,7 +436,8 @@ def build_tong_hop():
     head1.cells[7].merge(head1.cells[9])
 
     _tag_row(table, widths, "{%tr for row in rows %}")
-    row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM)
+    row = _add_row(table, widths, min_height_mm=L.ITEM_ROW_MIN_HEIGHT_MM,
+                   keep_whole="{{ row.whole }}")
     fields = ("full_name", "result", "shortcomings", "cause", "remedy_result", "identification")
     _cell_text(row.cells[0], ["{{ loop.index }}"], "TableHead")
     for col, field in enumerate(fields, start=1):

@@ -38,6 +38,13 @@ assert FOOTER_DISTANCE_MM + ARCHIVE_QR_MM + 1 < MARGIN_BOTTOM_MM
 
 # Least height of a table's item row: room to write by hand in an empty one.
 ITEM_ROW_MIN_HEIGHT_MM = 8
+# A table row is kept on one page unless its text may make it taller than this. LibreOffice splits
+# a row that cannot split only when it is taller than a whole page, and cuts off the end of one
+# nearly that tall: such rows are let split. The estimate errs towards tall (forms/common.py).
+ROW_KEEP_WHOLE_MAX_MM = 70
+TABLE_CHAR_MM = 1.9  # a character of the tables' text (Times, SIZE_TABLE), on average, or wider
+TABLE_LINE_MM = 5  # a line of the tables' text
+TABLE_CELL_PADDING_MM = 4  # left and right margins of a cell, together
 
 # Space given to a hand signature between the signature title and the signer's name.
 SIGNATURE_BLANK_LINES = 4
