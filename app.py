@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from api import Api, DatabaseInteger
+from api import Api, DatabaseInteger, PrintableText
 from api.errors import flatten
 import archive
 import jobs
@@ -115,6 +115,7 @@ def create_app(test_config=None, *, converter=None):
     # No app-wide static folder: the pages' files are the web blueprint's (/static/web/).
     app = Service(__name__, static_folder=None)
     app.url_map.converters["int"] = DatabaseInteger  # before any route is added
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PrintableText
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("PHIEU")
     if test_config:

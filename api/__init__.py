@@ -3,7 +3,7 @@
 import flask_smorest
 from flask import g, render_template, request
 from webargs import core
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
 from api import errors
@@ -16,6 +16,13 @@ class DatabaseInteger(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+class PrintableText(BaseConverter):
+    """A `<…>` text in a path without control characters: one with a NUL (which PostgreSQL
+    cannot compare) or another control character matches no route, a 404."""
+
+    regex = "[^/\\x00-\\x1f\\x7f]+"
 
 
 class Parser(FlaskParser):

@@ -109,7 +109,8 @@ class AuditEventSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    action = fields.String(metadata={"description": "Lọc theo việc (ví dụ download.pdf)"})
+    # Text fields: a control character (a NUL, which PostgreSQL cannot compare) is a 422.
+    action = Text("Việc", max_length=40, description="Lọc theo việc (ví dụ download.pdf)")
     outcome = fields.String(validate=validate.OneOf(["ok", "refused", "failed"]),
                             metadata={"description": "ok, refused hoặc failed"})
-    username = fields.String(metadata={"description": "Lọc theo tài khoản"})
+    username = Text("Tài khoản", max_length=80, description="Lọc theo tài khoản")
