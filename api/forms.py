@@ -69,16 +69,20 @@ def produce(form, data, query):
                               converter=current_app.extensions["converter"]))
 
 
+def account_unless_open():
+    """before_request of the stateless rendering endpoints: an account, unless the deployment
+    opens them (ALLOW_ANONYMOUS_RENDER)."""
+    if not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None:
+        access.refuse(401, "render")
+
+
 def form_blueprint(slug):
     form, schema = FORMS[slug], SCHEMAS[slug]
     bp = Blueprint(slug, __name__, url_prefix=f"/api/v1/{slug}",
                    description=f"{form.TITLE}: điền phiếu, lấy mẫu trống, kiểm tra dữ liệu. "
                                "Không lưu gì; để lưu vào kho, dùng /api/v1/documents.")
 
-    @bp.before_request
-    def account_unless_open():
-        if not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None:
-            access.refuse(401, "render")
+    bp.before_request(account_unless_open)
 
     @bp.route("", methods=["POST"])
     @access.rendering()

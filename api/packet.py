@@ -6,7 +6,7 @@ from flask import Response, current_app
 from flask_smorest import abort
 
 from api import Blueprint
-from api.forms import content_disposition
+from api.forms import account_unless_open, content_disposition
 from archive import access
 from forms import packet
 from schemas.packet import PacketQuerySchema, PacketSchema
@@ -18,10 +18,7 @@ bp = Blueprint("packet", __name__, url_prefix="/api/v1/packet",
 MIMETYPES = {"pdf": "application/pdf", "zip": "application/zip"}
 
 
-@bp.before_request
-def account_unless_open():
-    if not current_app.config["ALLOW_ANONYMOUS_RENDER"] and access.current() is None:
-        access.refuse(401, "render")
+bp.before_request(account_unless_open)
 
 
 @bp.route("", methods=["POST"])

@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from app import create_app
+from bench import warm_app
 from forms.convert import export_options
 from forms.documents import FORMS
 from forms.render import render_docx
@@ -104,15 +104,8 @@ def main():
     body = json.loads(EXAMPLE.read_text("utf-8"))
     form = FORMS["phieu-01"]
     with tempfile.TemporaryDirectory() as work:
-        app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers,
-                          "ALLOW_ANONYMOUS_RENDER": True,
-                          "RENDER_RATE_LIMIT": "",  # hundreds of forms from one client
-                          "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
-                          "DATA_DIR": f"{work}/files"})
+        app = warm_app(work, args.workers)
         converter = app.extensions["converter"]
-        while not converter.status()["ready"] or any(
-                w["state"] != "idle" for w in converter.status()["workers"]):
-            time.sleep(0.05)
         client = app.test_client()
 
         data = Phieu01Schema().load(body)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from app import create_app
+from bench import warm_app
 from forms.packet import CHUNK, merge, stored_part
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -87,15 +87,8 @@ def main():
 
     tong_hop, forms = unit_month(args.people)
     with tempfile.TemporaryDirectory() as work:
-        app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": args.workers,
-                          "ALLOW_ANONYMOUS_RENDER": True, "PACKET_CHUNK": args.chunk,
-                          "RENDER_RATE_LIMIT": "",  # hundreds of forms from one client
-                          "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
-                          "DATA_DIR": f"{work}/files"})
+        app = warm_app(work, args.workers, PACKET_CHUNK=args.chunk)
         converter = app.extensions["converter"]
-        while not converter.status()["ready"] or any(
-                w["state"] != "idle" for w in converter.status()["workers"]):
-            time.sleep(0.05)
         client = app.test_client()
         packet_at_once(client, tong_hop, forms[:4])  # warm: templates parsed, fonts loaded
 
