@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import Api, DatabaseInteger, PrintableText
 from api.errors import flatten
@@ -62,6 +63,10 @@ DEFAULTS = {
     # clear. Flask's default keeps it HttpOnly.
     "SESSION_COOKIE_SECURE": False,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # How many reverse proxies (nginx…) stand in front and set X-Forwarded-For/-Proto. The
+    # rate limits and the audit log then see the client's address, not the proxy's; 0 ignores
+    # the headers, which a client could otherwise forge.
+    "TRUSTED_PROXIES": 0,
     # The archive. DATABASE_URL (or PHIEU_DATABASE_URL), e.g.
     # postgresql+psycopg://user:password@host/db; unset: a SQLite file in the instance folder.
     "DATABASE_URL": os.environ.get("DATABASE_URL"),
@@ -120,6 +125,9 @@ def create_app(test_config=None, *, converter=None):
     app.config.from_prefixed_env("PHIEU")
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the schema's order: errors follow the form
     # The engine logs each worker's start, restart and timeout; this gives them a place to go

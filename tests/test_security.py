@@ -73,6 +73,25 @@ def test_the_limit_is_per_account_and_anonymous_clients_share_their_address(limi
     assert other.status_code == 200
 
 
+def test_behind_trusted_proxies_each_client_address_has_its_own_budget(app, tmp_path):
+    def from_address(archive, address, proxy="10.0.0.2"):
+        return archive.client.get("/api/v1/phieu-01/blank?format=docx",
+                                  environ_base={"REMOTE_ADDR": proxy},
+                                  headers={"X-Forwarded-For": address})
+
+    default = Archive(limited_app(app, tmp_path / "default"))
+    # Not trusted by default: a client cannot dodge the limit with a header of its own.
+    assert [from_address(default, f"198.51.100.{n}").status_code
+            for n in range(3)] == [200, 200, 429]
+    default.app.extensions["database"].engine.dispose()
+
+    proxied = Archive(limited_app(app, tmp_path / "proxied", TRUSTED_PROXIES=1))
+    assert [from_address(proxied, "198.51.100.1").status_code
+            for _ in range(3)] == [200, 200, 429]
+    assert from_address(proxied, "198.51.100.2").status_code == 200
+    proxied.app.extensions["database"].engine.dispose()
+
+
 def test_what_makes_no_file_spends_nothing(limited):
     for _ in range(4):
         assert limited.post("/api/v1/phieu-01/validate", "unit_a",
