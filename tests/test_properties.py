@@ -321,6 +321,11 @@ def _longest_prefix_in(value, text):
 RIGHT_TO_LEFT = {"R", "AL"}
 
 
+def _right_to_left(text):
+    """Whether `text` holds right-to-left letters (Hebrew, Arabic)."""
+    return any(unicodedata.bidirectional(c) in RIGHT_TO_LEFT for c in text)
+
+
 def _checkable(text):
     """Whether the PDF's text (as pypdf reads it) can be expected to give `text` back in order.
 
@@ -333,8 +338,7 @@ def _checkable(text):
     - a character outside the form's font: drawn in a fallback font as a run of its own, placed
       after the line's other text, and the form-font characters next to it (same word) may go
       with it into that run."""
-    return not any(unicodedata.bidirectional(c) in RIGHT_TO_LEFT
-                   for c in unicodedata.normalize("NFC", text)) and _in_font(text)
+    return not _right_to_left(text) and _in_font(text)
 
 
 def _in_font(text):
@@ -359,7 +363,7 @@ def shared_glyphs(values):
       Vietnamese letter has none)."""
     chars = {c for value in values for c in unicodedata.normalize("NFC", value)}
     return frozenset(
-        ([MIRRORED] if any(unicodedata.bidirectional(c) in RIGHT_TO_LEFT for c in chars) else [])
+        ([MIRRORED] if _right_to_left(chars) else [])
         + ([MARKS] if any(unicodedata.category(c).startswith("M") for c in chars) else []))
 
 
@@ -373,7 +377,7 @@ def _in_order(value):
     if _checkable(value):
         return [value]
     words = [word for word in value.split() if _in_font(word)]
-    if any(unicodedata.bidirectional(c) in RIGHT_TO_LEFT for c in value):
+    if _right_to_left(value):
         words = ["".join(run) for word in words
                  for is_ltr, run in itertools.groupby(
                      word, key=lambda c: unicodedata.bidirectional(c) == "L") if is_ltr]
