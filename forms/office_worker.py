@@ -15,11 +15,16 @@ import threading
 import time
 from pathlib import Path
 
+from forms import pagination
+
 log = logging.getLogger(__name__)
 
 HELPER = Path(__file__).resolve().parent / "uno_helper.py"
 START_TIMEOUT = 60  # a first start creates the profile
 HELPER_EXIT_TIMEOUT = 3
+# Layouts of one document at the most: the first, and one more each time rows had to move (one
+# row per body table a time; each move is towards the end, and rarely is a second one needed).
+PAGINATION_PASSES = 4
 
 
 class WorkerCrashed(Exception):
@@ -138,7 +143,24 @@ class OfficeWorker:
     # ----------------------------------------------------------------- one conversion
 
     def convert(self, docx, options, timeout, *, counted=True, composed=False):
+        """The PDF of `docx`. Where LibreOffice's layout breaks a pagination rule, the rows that
+        must move start new pages and the document is laid out again (forms/pagination.py), up
+        to PAGINATION_PASSES layouts in all, within `timeout`."""
         deadline = time.monotonic() + timeout
+        options = {**options, **pagination.EXPORT_OPTIONS}
+        for passes_left in range(PAGINATION_PASSES - 1, -1, -1):
+            plan = pagination.mark(docx)
+            pdf = self._convert_once(plan.docx, options, deadline, composed)
+            moves = pagination.rows_to_move(pdf, plan) if passes_left else []
+            if not moves:
+                break
+            docx = pagination.start_pages(docx, moves)
+        if counted:
+            self.conversions += 1
+            self.total_conversions += 1
+        return pagination.unmark(pdf)
+
+    def _convert_once(self, docx, options, deadline, composed):
         request = json.dumps({"size": len(docx), "filter_data": options,
                               "composed": composed}).encode() + b"\n"
         try:
@@ -152,11 +174,7 @@ class OfficeWorker:
             if answer["kind"] == "crashed":
                 raise WorkerCrashed(answer["error"])
             raise WorkerRefused(answer["error"])
-        pdf = self._read_exact(answer["size"], deadline)
-        if counted:
-            self.conversions += 1
-            self.total_conversions += 1
-        return pdf
+        return self._read_exact(answer["size"], deadline)
 
     def _fill(self, deadline):
         remaining = deadline - time.monotonic()
