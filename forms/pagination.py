@@ -1,4 +1,4 @@
-"""The pagination rules (docs/LAYOUT.md), checked on LibreOffice's own layout and mended where it
+"""The pagination rules of the printed forms, checked on LibreOffice's own layout and mended where it
 breaks them. The engine knows nothing of forms: only of a "body table", whose head repeats on
 every page, and of its signature block, the first table after it when that one has no head.
 
