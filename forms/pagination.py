@@ -23,7 +23,7 @@ import copy
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pikepdf
 from lxml import etree
@@ -43,13 +43,12 @@ def _w(tag):
 
 @dataclass
 class _Table:
-    """What the check needs of one body table: its place among the body's tables, its rows'
-    places after the head, which keep with the next, and the bookmarks that were set."""
+    """What the check needs of one body table: its place among the body's tables, the number
+    of its head rows, and which of the rows after the head keep with the next."""
 
     place: int
     head: int
     keeps: list
-    marked: set = field(default_factory=set)
 
 
 @dataclass
@@ -78,7 +77,6 @@ def mark(docx):
             wanted |= set(range(_chain_start(keeps, i) - 1, i + 2))
         for i in sorted(i for i in wanted if 0 <= i < len(rows)):
             _bookmark_row(rows[i], f"{PREFIX}{place}r{i}", ids)
-            table.marked.add(i)
         _bookmark_row(after.findall(_w("tr"))[-1], f"{PREFIX}{place}sig", ids)
         plan.append(table)
     return Plan(_write(docx, root), plan)
