@@ -2,8 +2,9 @@
 
 import math
 
-from templates_docx.layout import (DOTS_LINE, DOTS_SHORT, DOTS_YEAR, ROW_KEEP_WHOLE_MAX_MM,
-                                   TABLE_CELL_PADDING_MM, TABLE_CHAR_MM, TABLE_LINE_MM)
+from templates_docx.layout import (DOTS_DATE_YEAR, DOTS_LINE, DOTS_SHORT, DOTS_YEAR,
+                                   ROW_KEEP_WHOLE_MAX_MM, TABLE_CELL_PADDING_MM, TABLE_CHAR_MM,
+                                   TABLE_LINE_MM)
 
 
 def or_dots(value, dots=DOTS_LINE):
@@ -11,15 +12,18 @@ def or_dots(value, dots=DOTS_LINE):
     return value if value else dots
 
 
+def estimated_lines(text, width):
+    """How many lines `text` takes in a table cell `width` mm wide, erring towards more."""
+    per_line = max(1, int((width - TABLE_CELL_PADDING_MM) / TABLE_CHAR_MM))
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+
 def keep_whole(cells):
     """"1" if a table row of these (text, column width in mm) cells is kept on one page, "0" if
     its estimated height passes ROW_KEEP_WHOLE_MAX_MM and it may split (the template's
     w:cantSplit takes this value)."""
-    def lines(text, width):
-        per_line = max(1, int((width - TABLE_CELL_PADDING_MM) / TABLE_CHAR_MM))
-        return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-
-    height = max((lines(text, width) for text, width in cells), default=1) * TABLE_LINE_MM
+    height = max((estimated_lines(text, width) for text, width in cells),
+                 default=1) * TABLE_LINE_MM
     return "1" if height <= ROW_KEEP_WHOLE_MAX_MM else "0"
 
 
@@ -39,7 +43,7 @@ def month_text(month):
 def date_line(place, signed_on):
     """"Nam Từ Liêm, ngày 05 tháng 02 năm 2026", or dotted where the date is not given."""
     if signed_on is None:
-        return f"{place}, ngày {DOTS_SHORT} tháng {DOTS_SHORT} năm {DOTS_YEAR}"
+        return f"{place}, ngày {DOTS_SHORT} tháng {DOTS_SHORT} năm {DOTS_DATE_YEAR}"
     return (f"{place}, ngày {day_text(signed_on.day)} tháng {month_text(signed_on.month)} "
             f"năm {signed_on.year}")
 

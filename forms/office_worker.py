@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 HELPER = Path(__file__).resolve().parent / "uno_helper.py"
 START_TIMEOUT = 60  # a first start creates the profile
 HELPER_EXIT_TIMEOUT = 3
-# Layouts of one document at the most: the first, and one more each time rows had to move (one
-# row per body table a time; each move is towards the end, and rarely is a second one needed).
-PAGINATION_PASSES = 4
+# Layouts of one document at the most: the first, and one more each time rows had to move (in
+# each body table, the rows LibreOffice split over pages all at once, else the first row a rule
+# moves). Forms of usual length need one or two; 40 items of long texts need three.
+PAGINATION_PASSES = 6
 
 
 class WorkerCrashed(Exception):
@@ -149,9 +150,12 @@ class OfficeWorker:
         deadline = time.monotonic() + timeout
         options = {**options, **pagination.EXPORT_OPTIONS}
         for passes_left in range(PAGINATION_PASSES - 1, -1, -1):
+            started = time.monotonic()
             plan = pagination.mark(docx)
             pdf = self._convert_once(plan.docx, options, deadline, composed)
-            moves = pagination.rows_to_move(pdf, plan) if passes_left else []
+            # Another layout only with time left for it: 2.5 times what this one took.
+            time_left = deadline - time.monotonic() > 2.5 * (time.monotonic() - started)
+            moves = pagination.rows_to_move(pdf, plan) if passes_left and time_left else []
             if not moves:
                 break
             docx = pagination.start_pages(docx, moves)
@@ -166,7 +170,7 @@ class OfficeWorker:
         try:
             self.process.stdin.write(request + docx)
             self.process.stdin.flush()
-        except (BrokenPipeError, OSError, AttributeError):
+        except (BrokenPipeError, OSError, AttributeError, ValueError):  # ValueError: closed
             raise WorkerCrashed("tiến trình LibreOffice đã dừng") from None
         answer = json.loads(self._read_line(deadline))
         if not answer["ok"]:

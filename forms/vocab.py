@@ -45,7 +45,7 @@ SECTIONS = {
     ),
     "competence": ("II.1.", "Năng lực và kỹ năng"),
     "tasks": (
-        "II.2.",
+        "II.2",  # as the guidance prints it, without the full stop II.1. has
         "Thực hiện nhiệm vụ theo kế hoạch, lịch công tác và các nhiệm vụ đột xuất đảm bảo "
         "tiến độ, chất lượng",
     ),

@@ -32,11 +32,22 @@ from templates_docx import wording as W
 
 HERE = Path(__file__).resolve().parent
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-FIRST_FOOTNOTE_NUMBER = min(W.FOOTNOTES)
+# A footnote's anchor carries an invisible custom mark; its number is text beside it (and at
+# the note's start). LibreOffice prints no footnote anchor in a table head repeated on a later
+# page, and the guidance's second page keeps the head's marks: text repeats, anchors do not.
+# Numbers as text also keep a form's notes 2–7 in a print packet of many forms.
+INVISIBLE_MARK = "\u200b"
+# The numbers' character style. Not "footnote reference": LibreOffice drops a document's first
+# note's first run when it has that style, taking it for the automatic number.
+NUMBER_STYLE = "FootnoteNumber"
 
 
 def _half_points(size):
     return str(int(size * 2))
+
+
+def _twips(mm):
+    return str(Mm(mm).twips)
 
 
 def _styles_xml():
@@ -59,7 +70,8 @@ def _styles_xml():
         f'<w:sz w:val="{_half_points(L.SIZE_BODY)}"/><w:szCs w:val="{_half_points(L.SIZE_BODY)}"/>'
         f'<w:lang w:val="{L.LANGUAGE}" w:eastAsia="{L.LANGUAGE}" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+        '<w:pPrDefault><w:pPr><w:widowControl/>'
+        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
         '<w:name w:val="Normal"/><w:qFormat/></w:style>'
@@ -68,8 +80,10 @@ def _styles_xml():
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
         '<w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr>'
         '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        f'<w:top w:w="{_twips(L.CELL_PADDING_TOP_MM)}" w:type="dxa"/>'
+        f'<w:left w:w="{_twips(L.CELL_PADDING_SIDE_MM)}" w:type="dxa"/>'
+        f'<w:bottom w:w="{_twips(L.CELL_PADDING_BOTTOM_MM)}" w:type="dxa"/>'
+        f'<w:right w:w="{_twips(L.CELL_PADDING_SIDE_MM)}" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
         + para_style("FormTitle", "Form Title", L.SIZE_TITLE, bold=True, jc="center")
         + para_style("TableHead", "Table Head", L.SIZE_TABLE, bold=True, jc="center")
@@ -78,10 +92,12 @@ def _styles_xml():
         + para_style("Header", "header", L.SIZE_PAGE_NUMBER, jc="center")
         + para_style("Footer", "footer", L.SIZE_ARCHIVE_CODE, jc="right")
         + para_style("FootnoteText", "footnote text", L.SIZE_FOOTNOTE, jc="both")
-        + '<w:style w:type="character" w:styleId="FootnoteReference">'
-        '<w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/>'
-        "</w:rPr></w:style>"
-        "</w:styles>"
+        + "".join(
+            f'<w:style w:type="character" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+            '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+            for style_id, name in (("FootnoteReference", "footnote reference"),
+                                   (NUMBER_STYLE, "Footnote Number")))
+        + "</w:styles>"
     )
 
 
@@ -107,7 +123,7 @@ def _footnotes_xml(footnotes):
         paras = []
         for i, text in enumerate(paragraphs):
             mark = (
-                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+                f'<w:r><w:rPr><w:rStyle w:val="{NUMBER_STYLE}"/></w:rPr><w:t>{number}</w:t></w:r>'
                 if i == 0
                 else ""
             )
@@ -121,8 +137,7 @@ def _footnotes_xml(footnotes):
 
 
 def _footnote_id(number):
-    # Ids 1.. in reference order; the section's numStart makes Word and LibreOffice show 2..7.
-    return number - FIRST_FOOTNOTE_NUMBER + 1
+    return number - min(W.FOOTNOTES) + 1  # ids 1.. in reference order
 
 
 def _new_document(with_footnotes):
@@ -173,15 +188,13 @@ def _new_document(with_footnotes):
         f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>2</w:t></w:r></w:fldSimple>'))
     for footer in (section.first_page_footer, section.footer):
         _archive_stamp(footer)
-    if with_footnotes:
-        sect_pr = section._sectPr
-        sect_pr.find(qn("w:pgSz")).addprevious(parse_xml(
-            f'<w:footnotePr {nsdecls("w")}><w:numStart w:val="{FIRST_FOOTNOTE_NUMBER}"/>'
-            "</w:footnotePr>"))
-    # python-docx's template starts with one empty paragraph; the form starts with its header.
+    # The form opens with an empty paragraph of no height. LibreOffice starts a section (page
+    # numbers from 1) only at a paragraph, and a print packet marks there where each form starts
+    # (forms/compose.py); alone or in a packet, a form then has the same height to lay out.
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
+    _no_height(_paragraph(doc))
     return doc
 
 
@@ -224,19 +237,29 @@ def _run(p, text, *, bold=None, italic=None, size=None, underline=None):
     return r
 
 
-def _footnote_ref(p, number):
+def _footnote_ref(p, number, *, anchor=True):
+    """The mark `number` as text, then (with `anchor`) the note's anchor, its mark invisible."""
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{NUMBER_STYLE}"/>'
+                          f'</w:rPr><w:t>{number}</w:t></w:r>'))
+    if anchor:
+        _footnote_anchor(p, number)
+
+
+def _footnote_anchor(p, number):
     p._p.append(parse_xml(
         f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-        f'<w:footnoteReference w:id="{_footnote_id(number)}"/></w:r>'))
+        f'<w:footnoteReference w:customMarkFollows="1" w:id="{_footnote_id(number)}"/>'
+        f"<w:t>{INVISIBLE_MARK}</w:t></w:r>"))
 
 
-def _cell_text(cell, parts, style="TableText"):
-    """Fills a cell's first paragraph: parts are strings, or ints for footnote references."""
+def _cell_text(cell, parts, style="TableText", *, anchors=True):
+    """Fills a cell's first paragraph: parts are strings, or ints for footnote marks (the
+    notes' anchors too, unless not `anchors`)."""
     p = cell.paragraphs[0]
     p._p.style = style
     for part in parts:
         if isinstance(part, int):
-            _footnote_ref(p, part)
+            _footnote_ref(p, part, anchor=anchors)
         else:
             _run(p, part)
     return p
@@ -312,11 +335,23 @@ def _issuer_and_date(doc):
 
     p = right.paragraphs[0]
     p.alignment = 1
-    _run(p, W.PARTY_HEADER, bold=True, size=L.SIZE_PARTY_HEADER, underline=True)
+    _run(p, W.PARTY_HEADER, bold=True, size=L.SIZE_PARTY_HEADER)
+    _rule_under(p, L.HEADER_RIGHT_MM - 2 * L.CELL_PADDING_SIDE_MM, L.PARTY_HEADER_TEXT_MM)
     p = right.add_paragraph()
     p.alignment = 1
     p.paragraph_format.space_before = Pt(6)
     _run(p, "{{ date_line }}", italic=True, size=L.SIZE_DATE_LINE)
+
+
+def _rule_under(p, width_mm, length_mm):
+    """HD 36-HD/VPTW: a solid line under the Party header, as long as its text. An underline
+    would cross the dots under Ộ and Ệ; this is the paragraph's bottom border, indented so that
+    it is `length_mm` long, a little below the letters."""
+    indent = Mm((width_mm - length_mm - L.PARTY_HEADER_RULE_SLACK_MM) / 2)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = indent
+    p._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
+        'w:color="000000"/></w:pBdr>'))
 
 
 def _title(doc, lines):
@@ -325,18 +360,24 @@ def _title(doc, lines):
         _run(p, text, bold=kind == "bold", italic=kind == "italic")
 
 
+def _no_height(p):
+    p.paragraph_format.line_spacing = Pt(1)
+    p.paragraph_format.line_spacing_rule = 4  # WD_LINE_SPACING.EXACTLY
+    return p
+
+
 def _signatures(doc, blocks, widths):
     """Signature blocks side by side: (title, hint, name tag) each; None leaves a column empty."""
     # Two tables with nothing between them would merge into one; the paragraph between keeps
     # what precedes the signatures (Phiếu 01's result lines) on the signatures' page.
-    _paragraph(doc, keep_with_next=True)
+    _no_height(_paragraph(doc, keep_with_next=True))
     table = _table(doc, widths, borders=False)
     row = _add_row(table, widths)
     for cell, block in zip(row.cells, blocks):
         if block is None:
             continue
         title, hint, name = block
-        _cell_text(cell, [title], style="Signature").paragraph_format.space_before = Pt(12)
+        _cell_text(cell, [title], style="Signature").paragraph_format.space_before = Pt(6)
         p = cell.add_paragraph()
         p.alignment = 1
         _run(p, hint, italic=True)
@@ -357,22 +398,31 @@ def build_phieu_01():
     _run(_paragraph(doc), "{%p if position %}")
     _run(_paragraph(doc), "Chức vụ: {{ position }}")
     _run(_paragraph(doc), "{%p endif %}")
-    _run(_paragraph(doc, space_after=6), "Đơn vị: {{ unit_name }}")
+    p = _paragraph(doc, space_after=6)
+    _run(p, "Đơn vị: {{ unit_name }}")
+    # The head's marks are text only; their notes are anchored here, just above, on the same
+    # page. LibreOffice lays out a table whose head rows hold footnote anchors as if the notes
+    # took more room than they do: the first rows went to the next page with ~15 pt to spare.
+    head_notes = (2, 3, 4)
+    for number in head_notes:
+        _footnote_anchor(p, number)
 
     widths = L.PHIEU_01_COLUMNS_MM
     table = _table(doc, widths, borders=True)
     head1 = _add_row(table, widths, header=True)
     head2 = _add_row(table, widths, header=True)
     _cell_text(head1.cells[0], ["TT"], "TableHead")
-    _cell_text(head1.cells[1], ["Nội dung", 2], "TableHead")
+    _cell_text(head1.cells[1], ["Nội dung", 2], "TableHead", anchors=False)
     _cell_text(head1.cells[2], [W.SELF_BLOCK], "TableHead")
     _cell_text(head1.cells[6], [W.AUTHORITY_BLOCK], "TableHead")
     _cell_text(head1.cells[10], ["Ghi chú"], "TableHead")
     footnotes = {(2, 0): 3, (6, 2): 4}  # (first column of the block, column) → footnote
+    assert {2, *footnotes.values()} == set(head_notes)
     for start in (2, 6):
         for i, label in enumerate(W.ASSESSMENT_COLUMNS):
             note = footnotes.get((start, i))
-            _cell_text(head2.cells[start + i], [label] + ([note] if note else []), "TableHead")
+            _cell_text(head2.cells[start + i], [label] + ([note] if note else []), "TableHead",
+                       anchors=False)
     for col in (0, 1, 10):
         head1.cells[col].merge(head2.cells[col])
     head1.cells[2].merge(head1.cells[5])

@@ -37,17 +37,27 @@ SIZE_ARCHIVE_CODE = 9
 assert FOOTER_DISTANCE_MM + ARCHIVE_QR_MM + 1 < MARGIN_BOTTOM_MM
 
 # Least height of a table's item row: room to write by hand in an empty one.
-ITEM_ROW_MIN_HEIGHT_MM = 8
+ITEM_ROW_MIN_HEIGHT_MM = 7
 # A table row is kept on one page unless its text may make it taller than this. LibreOffice splits
 # a row that cannot split only when it is taller than a whole page, and cuts off the end of one
 # nearly that tall: such rows are let split. The estimate errs towards tall (forms/common.py).
 ROW_KEEP_WHOLE_MAX_MM = 70
 TABLE_CHAR_MM = 1.9  # a character of the tables' text (Times, SIZE_TABLE), on average, or wider
 TABLE_LINE_MM = 5  # a line of the tables' text
-TABLE_CELL_PADDING_MM = 4  # left and right margins of a cell, together
+TABLE_CELL_PADDING_MM = 4  # left and right margins of a cell, together, or more
 
 # Space given to a hand signature between the signature title and the signer's name.
 SIGNATURE_BLANK_LINES = 4
+
+# A table cell's inner margins: room above and below so that no diacritic touches a border.
+CELL_PADDING_TOP_MM = 0.4
+CELL_PADDING_BOTTOM_MM = 0.6
+CELL_PADDING_SIDE_MM = 1.5
+
+# Length of the line under "ĐẢNG CỘNG SẢN VIỆT NAM": the text's width, Liberation Serif bold (metric-
+# compatible with Times New Roman), SIZE_PARTY_HEADER, as the PDF prints it (tests/test_layout.py).
+PARTY_HEADER_TEXT_MM = 72.9
+PARTY_HEADER_RULE_SLACK_MM = 1  # the line's extra length, so the text never wraps
 
 # Width of the top block's two columns: issuing body (left) and Party header (right).
 HEADER_LEFT_MM = 105
@@ -55,18 +65,23 @@ HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
 
 # Column widths of Phiếu 01's table, TT to Ghi chú (11 columns); they sum to TEXT_WIDTH_MM.
 # Each assessment block: result, cause, identification, remedy.
-ASSESSMENT_BLOCK_MM = (25, 21, 25, 22)
-PHIEU_01_COLUMNS_MM = (12, 33, *ASSESSMENT_BLOCK_MM, *ASSESSMENT_BLOCK_MM, 21)
+# The head's labels take three lines at most (the head is repeated on every page); the content,
+# the longest text as a rule, has the widest column.
+ASSESSMENT_BLOCK_MM = (24, 20, 23, 26)
+PHIEU_01_COLUMNS_MM = (11, 37, *ASSESSMENT_BLOCK_MM, *ASSESSMENT_BLOCK_MM, 18)
 
 # Column widths of the tổng hợp's table (10 columns), TT to Kém.
-TONG_HOP_COLUMNS_MM = (10, 40, 38, 34, 31, 31, 32, 12, 12, 12)
+# «Đánh giá kết quả thực hiện» holds a monthly rating as a rule: wide enough for «Hoàn thành xuất
+# sắc nhiệm vụ» on one line, so no rating leaves «vụ» alone on a second.
+TONG_HOP_COLUMNS_MM = (10, 38, 51, 30, 29, 28, 30, 12, 12, 12)
 
 assert sum(PHIEU_01_COLUMNS_MM) == TEXT_WIDTH_MM
 assert sum(TONG_HOP_COLUMNS_MM) == TEXT_WIDTH_MM
 
 # What the blank form shows where a value is missing.
 DOTS_SHORT = "....."  # a day, a month
-DOTS_YEAR = "20...."
+DOTS_YEAR = "20...."  # the month line under the title: «Tháng …/20....»
+DOTS_DATE_YEAR = "20..."  # the date line: «ngày … tháng … năm 20...»
 DOTS_LINE = "." * 70  # a name, a unit
 
 # The year-end results (ket_qua_nam.docx): TT, name, months 1–12, months Kém, months Trung
