@@ -8,11 +8,15 @@ In one run, for examples/phieu-01.json:
 3. throughput: `--clients` threads posting forms with distinct names through the app at once;
 4. issuing into the archive (render with the code and QR, PDF/A, three files fsynced, the record
    committed; SQLite in the run's temporary directory), one request at a time;
-5. memory: resident size of the service and of each LibreOffice worker afterwards.
+5. memory: resident size of the service and of each LibreOffice worker afterwards;
+6. the pagination rules' cost (forms/pagination.py): each of a few forms converted with the
+   rules and without them (one layout, the PDF as LibreOffice makes it, as before the rules),
+   alternately, so that both medians come from the same minutes.
 Medians in milliseconds. Nothing here asserts a time; it prints what it measured.
 """
 
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -24,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench import warm_app
+from forms import pagination
 from forms.convert import export_options
 from forms.documents import FORMS
 from forms.render import render_docx
@@ -41,6 +46,49 @@ def timed(function, runs, warmup=2):
         function()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+@contextlib.contextmanager
+def rules_off():
+    """The conversion as before the pagination rules: one layout, nothing marked."""
+    mark, unmark = pagination.mark, pagination.unmark
+    pagination.mark = lambda docx: pagination.Plan(docx, [])
+    pagination.unmark = lambda pdf: pdf
+    try:
+        yield
+    finally:
+        pagination.mark, pagination.unmark = mark, unmark
+
+
+def layouts(converter, docx):
+    """How many layouts the rules needed for `docx`."""
+    count = [1]
+    rows_to_move = pagination.rows_to_move
+
+    def counted(*args):
+        moves = rows_to_move(*args)
+        count[0] += bool(moves)
+        return moves
+
+    pagination.rows_to_move = counted
+    try:
+        converter.convert(docx)
+    finally:
+        pagination.rows_to_move = rows_to_move
+    return count[0]
+
+
+def pagination_cost(converter, documents, runs):
+    """{name: (layouts, median with the rules, median without)}, samples taken alternately."""
+    results = {}
+    for name, docx in documents.items():
+        with_rules, without = [], []
+        for _ in range(runs + 2):
+            with_rules += timed(lambda: converter.convert(docx), 1, warmup=0)
+            with rules_off():
+                without += timed(lambda: converter.convert(docx), 1, warmup=0)
+        results[name] = (layouts(converter, docx), median(with_rules[2:]), median(without[2:]))
+    return results
 
 
 def median(samples):
@@ -127,6 +175,16 @@ def main():
                 lambda: converter.convert(docx, pdfa=True), args.runs),
         }
         archived = timed(archive_issuer(app, body), args.runs)
+        one_item = copy.deepcopy(data)
+        one_item["sections"] = {key: items[:1] if key == "political" else []
+                                for key, items in data["sections"].items()}
+        cost = pagination_cost(converter, {
+            "examples/phieu-01.json": docx,
+            "the same, its first item only": render_docx(
+                form.TEMPLATE, form.context(one_item, app.config), meta),
+            "blank Phiếu 01": render_docx(form.TEMPLATE, form.blank_context(app.config),
+                                          form.metadata({})),
+        }, args.runs)
 
         latencies, failures = [], []
         counter = iter(range(args.requests))
@@ -175,6 +233,10 @@ def main():
     print(f"  old / new: {median(old) / new:.1f}×")
     print(f"  issue into the archive, one request at a time ({args.runs} runs): median "
           f"{median(archived):.0f} ms ({median(archived) / new:.2f}× the stateless request)")
+    print("  pagination rules (conversion with them / without: one layout, as before them):")
+    for name, (count, with_rules, without) in cost.items():
+        print(f"    {name}: {count} layout{'s' if count > 1 else ''}, median {with_rules:.1f} / "
+              f"{without:.1f} ms = {with_rules / without:.2f}×")
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) > 1 else [0] * 19
     print(f"  throughput, {args.clients} concurrent clients, {args.requests} requests: "
           f"{len(latencies) / wall:.1f} PDFs/s; latency p50 {quantiles[9]:.0f} ms, "
