@@ -26,7 +26,19 @@ if [[ "${ID:-}" == debian && "${VERSION_CODENAME:-}" == bookworm ]]; then
   min_office="4:25"
   list=/etc/apt/sources.list.d/bookworm-backports.list
   if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo "deb http://deb.debian.org/debian bookworm-backports main" | $sudo tee "$list" >/dev/null
+    # The backports suite from the archive this machine already uses for bookworm.
+    bookworm_archive() { apt-cache policy | awk '$3 ~ /^bookworm\/main/ {print $2; exit}'; }
+    archive=$(bookworm_archive)
+    if [[ -z "$archive" ]]; then  # no package lists yet on a new machine
+      $sudo apt-get update -qq
+      archive=$(bookworm_archive)
+    fi
+    if [[ -z "$archive" ]]; then
+      echo "install-system-deps: no bookworm archive in apt's sources; add bookworm-backports" \
+           "to them and run again" >&2
+      exit 1
+    fi
+    echo "deb $archive bookworm-backports main" | $sudo tee "$list" >/dev/null
   fi
 fi
 
