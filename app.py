@@ -62,7 +62,8 @@ DEFAULTS = {
     # Behind HTTPS set PHIEU_SESSION_COOKIE_SECURE=true: the login cookie is then never sent in
     # clear. Flask's default keeps it HttpOnly.
     "SESSION_COOKIE_SECURE": False,
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # idle: a session unused this long ends
+    "SESSION_ABSOLUTE_LIFETIME": 12 * 3600,  # from login, however busy it is
     # How many reverse proxies (nginx…) stand in front and set X-Forwarded-For/-Proto. The
     # rate limits and the audit log then see the client's address, not the proxy's; 0 ignores
     # the headers, which a client could otherwise forge.
@@ -73,6 +74,10 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # How much of an uploaded spreadsheet is read (tổng hợp, roster, batch): rows, blank ones
+    # included, and columns (web/sheets.py).
+    "SHEET_MAX_ROWS": 10000,
+    "SHEET_MAX_COLUMNS": 60,
     # Background jobs (batch issue): in this process unless a Celery broker is given, e.g.
     # redis://127.0.0.1:6379/0 (then run `celery -A jobs.celery_app worker`, README).
     "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
@@ -82,6 +87,8 @@ DEFAULTS = {
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
     "ALLOW_ANONYMOUS_RENDER": False,
     "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",  # per address, and per account name
+    # Wrong API keys from one address; past it 429, and no more audit rows for them.
+    "BAD_KEY_RATE_LIMIT": "20 per minute",
     # What a client may ask LibreOffice for (fill, blank, packet, issue, batch, reports as files):
     # per account, else per address; empty turns the limit off (the benchmarks do).
     "RENDER_RATE_LIMIT": "120 per minute",

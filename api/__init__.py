@@ -25,6 +25,18 @@ class PrintableText(BaseConverter):
     regex = "[^/\\x00-\\x1f\\x7f]+"
 
 
+TOO_DEEP = "Nội dung gửi lên không phải JSON hợp lệ: các mảng, đối tượng lồng nhau quá sâu."
+
+
+def json_body():
+    """The request's JSON as `request.get_json(silent=True)` gives it (None when not JSON),
+    except that one nested deeper than the parser goes is a 400, not a RecursionError."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        abort(400, message=TOO_DEEP)
+
+
 class Parser(FlaskParser):
     def load_json(self, req, schema):
         if not core.is_json(req.mimetype):

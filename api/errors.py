@@ -72,6 +72,8 @@ def _error_content():
 
 RETRY_AFTER = {"Retry-After": {"description": "Số giây nên chờ trước khi thử lại",
                                "schema": {"type": "string"}}}
+BAD_KEYS = ("quá nhiều lần dùng khóa API sai từ địa chỉ này (PHIEU_BAD_KEY_RATE_LIMIT); thử lại "
+            "sau số giây ở Retry-After")
 SUCCESS = {"OK": "Thành công", "Created": "Đã tạo", "Accepted": "Đã nhận, đang xử lý"}
 PAGINATION = {"description": (
     "Thông tin phân trang, dạng JSON: total (tổng số), total_pages, first_page, last_page, page, "
@@ -93,6 +95,7 @@ class ErrorResponses(BasePlugin):
                     responses[str(status)] = responses.pop(status)
             body = operation.get("requestBody", {}).get("content", {})
             common = {"401": "Khóa API sai, đã bị thu hồi, hoặc tài khoản đã bị khóa",
+                      "429": BAD_KEYS[:1].upper() + BAD_KEYS[1:],
                       "503": "Cơ sở dữ liệu tạm thời không dùng được; chưa có gì được lưu"}
             if body:
                 common["413"] = "Dữ liệu gửi lên quá lớn"
@@ -108,6 +111,9 @@ class ErrorResponses(BasePlugin):
                                  "đường dẫn trường")
             for status, description in common.items():
                 responses.setdefault(status, {"description": description})
+            if "BAD_KEY_RATE_LIMIT" not in responses["429"]["description"]:  # a view's own 429
+                responses["429"] = {**responses["429"], "description": (
+                    f"{responses['429']['description'].removesuffix('.')}; hoặc {BAD_KEYS}")}
             for status, response in responses.items():
                 if int(status) >= 400 and isinstance(response, str):  # flask-smorest's own
                     responses[status] = {"description": common.get(status, MESSAGES.get(
@@ -117,7 +123,7 @@ class ErrorResponses(BasePlugin):
                     response["description"] = SUCCESS[response["description"]]
                 if int(status) >= 400 and isinstance(response, dict) and "content" not in response:
                     response["content"] = _error_content()
-                if status == "503" and isinstance(response, dict):
+                if status in ("429", "503") and isinstance(response, dict):
                     response.setdefault("headers", {}).update(RETRY_AFTER)
                 if isinstance(response, dict) and "X-Pagination" in response.get("headers", {}):
                     response["headers"]["X-Pagination"] = PAGINATION

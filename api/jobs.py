@@ -7,6 +7,7 @@ answers 404 like one that does not exist.
 
 from flask import current_app, url_for
 from flask_smorest import abort
+from marshmallow import ValidationError
 
 import jobs
 from api import Blueprint
@@ -14,8 +15,11 @@ from api.documents import REFUSALS, SECURITY
 from api.forms import content_disposition
 from archive import access, audit, db
 from archive.models import Job, User
+from archive.service import name_key
 from jobs import batch
+from schemas.common import PeriodSchema
 from schemas.jobs import BatchSchema, BatchSheetFieldsSchema, BatchSheetSchema, JobSchema
+from schemas.phieu_01 import PersonSchema
 from web import batch_sheet
 from web.sheets import SpreadsheetError
 
@@ -63,7 +67,33 @@ def batch_issue(body):
     hỏng các phiếu khác. Tiến độ: GET /api/v1/jobs/<id>."""
     if not body["forms"]:
         abort(422, errors={"json": {"forms": ["Danh sách phiếu: chưa có phiếu nào"]}})
+    twice = _same_person_twice(body["forms"])
+    if twice:
+        abort(422, errors={"json": {"forms": twice}})
     return _start(_user(), body["forms"])
+
+
+def _same_person_twice(forms):
+    """A message for each form of the same person and month as an earlier one in the batch.
+    Both would be issued at once and race for the same record (one failing, which one by
+    chance): a batch holds one form per person and month, and the duplicate is refused before
+    anything starts. A form whose person or period does not load fails on its own later."""
+    seen, messages = {}, []
+    for number, form in enumerate(forms, start=1):
+        try:
+            person = PersonSchema().load(form.get("person"))
+            period = PeriodSchema().load(form.get("period"))
+        except (ValidationError, AttributeError, TypeError):
+            continue
+        key = (name_key(person["full_name"]), period["year"], period["month"])
+        if key in seen:
+            messages.append(
+                f"Phiếu {number}: cùng người, cùng tháng với phiếu {seen[key]} "
+                f"(«{person['full_name']}», tháng {period['month']:02d}/{period['year']}); mỗi "
+                "lô chỉ một phiếu cho một người trong một tháng, hãy bỏ bớt một phiếu")
+        else:
+            seen[key] = number
+    return messages
 
 
 @bp.route("/batch-issue/spreadsheet", methods=["POST"])

@@ -11,7 +11,7 @@ from flask import current_app, request, send_file, url_for
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError
 
-from api import Blueprint
+from api import Blueprint, json_body
 from api.documents import REFUSALS, SECURITY
 from api.errors import flatten
 from api.forms import content_disposition
@@ -77,7 +77,7 @@ def rows_from_request():
     if not request.is_json:
         abort(415, message="Hãy gửi tệp .xlsx/.csv (multipart/form-data, trường «file») hoặc "
                            "một danh sách JSON.")
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, list):
         abort(422, errors={"json": {"_schema": [
             "Danh sách: phải là một mảng JSON, mỗi người một đối tượng"]}})
@@ -172,7 +172,7 @@ def overrides():
         return {}
     if not request.is_json:
         abort(415)
-    body = request.get_json(silent=True)
+    body = json_body()
     if body is None:
         abort(400, message="Nội dung gửi lên không phải JSON hợp lệ.")
     try:

@@ -9,16 +9,20 @@ The views that make LibreOffice work (`rendering`) share one limit per client, R
 per account when the request has one, else per IP address (docs/SECURITY.md).
 """
 
+import secrets
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
+from limits import parse_many
 
 from archive import accounts, audit, db
-from archive.models import User
+from archive.models import RevokedSession, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 limiter = Limiter(get_remote_address)  # limits are set on the views that need one
@@ -26,6 +30,8 @@ MESSAGES = {
     401: "Cần đăng nhập hoặc khóa API (tiêu đề Authorization: Bearer …).",
     403: "Tài khoản này không có quyền làm việc này.",
     "bad_key": "Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.",
+    "bad_keys": "Quá nhiều lần dùng khóa API sai từ địa chỉ này; hãy kiểm tra khóa rồi thử lại "
+                "sau một phút.",
 }
 RATE_LIMITED = {429: {
     "description": "Quá giới hạn số yêu cầu tạo phiếu (PHIEU_RENDER_RATE_LIMIT) của tài khoản, "
@@ -57,6 +63,8 @@ def load_principal():
         found = accounts.user_for_key(db.session(), key.strip()) \
             if scheme.lower() == "bearer" else None
         if found is None:
+            if not _bad_key_allowed():  # no audit row: a flood of junk keys stays out of the log
+                abort(429, message=MESSAGES["bad_keys"], headers={"Retry-After": "60"})
             audit.record("auth.key", "refused", detail="khóa API sai hoặc đã thu hồi")
             abort(401, message=MESSAGES["bad_key"])
         g.principal = _principal(found[0], "key")
@@ -65,7 +73,11 @@ def load_principal():
     if user_id is None:
         return
     user = db.session().get(User, user_id)
-    if user is None or not user.active or session.get("stamp") != accounts.session_stamp(user):
+    since, sid = session.get("since"), session.get("sid")
+    if (user is None or not user.active or session.get("stamp") != accounts.session_stamp(user)
+            or not isinstance(since, int) or not isinstance(sid, str)
+            or time.time() - since > current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+            or db.session().get(RevokedSession, sid) is not None):
         session.clear()
         return
     g.principal = _principal(user, "session")
@@ -97,13 +109,33 @@ def allow_large_uploads():
     return None
 
 
+def _bad_key_allowed():
+    """Spends one of the address's wrong-key budget (BAD_KEY_RATE_LIMIT); False when none is
+    left. Each wrong key writes an audit row: 1,000 junk keys wrote 1,000 rows in 5 s."""
+    spec = current_app.config["BAD_KEY_RATE_LIMIT"]
+    return not spec or all(limiter.limiter.hit(item, "bad-key", get_remote_address())
+                           for item in parse_many(spec))
+
+
 def log_in(user):
     session.clear()
     session["user_id"], session["stamp"] = user.id, accounts.session_stamp(user)
+    session["sid"], session["since"] = secrets.token_hex(16), int(time.time())
     session.permanent = True
 
 
 def log_out():
+    """Ends this login for good: its cookie, and any copy of it, no longer logs in. Other
+    logins of the account (a unit's colleagues on their own PCs) go on."""
+    sid, since = session.get("sid"), session.get("since")
+    if isinstance(sid, str) and isinstance(since, int):
+        now = datetime.now(timezone.utc)
+        database = db.session()
+        database.query(RevokedSession).filter(RevokedSession.expires_at < now).delete()
+        expires = since + current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+        database.merge(RevokedSession(id=sid, expires_at=datetime.fromtimestamp(
+            expires, timezone.utc)))
+        database.commit()
     session.clear()
 
 

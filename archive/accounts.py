@@ -70,8 +70,11 @@ def set_password(user, password):
 
 
 def authenticate(session, username, password):
-    """The active user with this name and password, or None."""
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    """The active user with this name and password, or None. A name with a control character
+    (a NUL, which PostgreSQL cannot even compare) is no user's."""
+    name = (username or "").strip().lower()
+    user = session.scalar(select(User).where(User.username == name)) \
+        if name.isprintable() else None
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None

@@ -1,6 +1,6 @@
 """The archive's tables: units, accounts and their API keys, issued documents (each version its
-own row, never updated), the signed scans beside them, the audit log, units' rosters and
-background jobs."""
+own row, never updated), the signed scans beside them, the audit log, units' rosters,
+background jobs and the logins ended before their time."""
 
 from datetime import date, datetime, timezone
 
@@ -58,6 +58,16 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
+
+
+class RevokedSession(Base):
+    """A login ended by «Đăng xuất»: its cookie, and every copy of it, no longer logs in. Kept
+    until the session would have ended anyway (its absolute lifetime)."""
+
+    __tablename__ = "revoked_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the cookie's "sid"
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ApiKey(Base):

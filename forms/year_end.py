@@ -88,6 +88,23 @@ SHEET_HEADERS = (
 SHEET_WIDTHS = [5, 28, 18] + [11] * 12 + [9, 11, 9, 11, 14, 24, 70]
 
 
+# What makes a spreadsheet tool read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _append_as_text(sheet, values):
+    """A row whose text stays text: openpyxl makes a string starting with "=" a live formula.
+    Text is stored as a string, and one that a spreadsheet tool would read as a formula gets
+    Excel's own quote prefix (as if typed with a leading apostrophe): shown as written, never
+    evaluated, in Excel or LibreOffice."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
+
+
 def xlsx(result):
     """One row per person: the twelve months, the counts and the consequence (II.7)."""
     workbook = Workbook()
@@ -99,12 +116,12 @@ def xlsx(result):
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for number, person in enumerate(result["people"], start=1):
         counts = person["counts"]
-        sheet.append(
-            [number, person["full_name"], person["position"]]
-            + [_mark(cell, IDENTIFICATION_RATINGS, SHEET_STATUS) for cell in person["months"]]
-            + [counts["tot"], counts["trung_binh"], counts["kem"], counts["chua_danh_gia"],
-               _months_text(person["missing_months"]), person["max_annual_rating_label"] or "",
-               person["message"]])
+        _append_as_text(sheet, [
+            number, person["full_name"], person["position"],
+            *(_mark(cell, IDENTIFICATION_RATINGS, SHEET_STATUS) for cell in person["months"]),
+            counts["tot"], counts["trung_binh"], counts["kem"], counts["chua_danh_gia"],
+            _months_text(person["missing_months"]), person["max_annual_rating_label"] or "",
+            person["message"]])
     for index, width in enumerate(SHEET_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "D2"

@@ -1,6 +1,6 @@
 """Parts shared by both forms' input: the unit, the period, the header and signature fields."""
 
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
 from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, Nested, Text
 
@@ -8,6 +8,10 @@ NAME_MAX = 200
 UNIT_MAX = 300
 CELL_MAX = 2000  # one table cell: a long paragraph, still far less than a page
 NOTE_MAX = 1000
+# Line breaks in one form, all its cells together: rendering them costs time that grows with the
+# square of their number (400,000 took 32 s, holding the whole process); 2,000 take a few ms, and
+# are more than a form of a hundred items of several lines each holds.
+MAX_LINE_BREAKS = 2000
 
 
 class BaseSchema(Schema):
@@ -46,3 +50,21 @@ class HeaderFieldsMixin(Schema):
     period = Nested(PeriodSchema, "Kỳ đánh giá (tháng, năm)", required=True)
     head_name = Text("Họ tên thủ trưởng đơn vị", max_length=NAME_MAX,
                      description="Họ tên thủ trưởng đơn vị, in dưới chữ ký")
+
+    @validates_schema
+    def _line_breaks(self, data, **kwargs):
+        breaks = _line_breaks_in(data)
+        if breaks > MAX_LINE_BREAKS:
+            raise ValidationError(
+                f"Phiếu có {breaks} lần xuống dòng trong các ô, quá mức tối đa "
+                f"{MAX_LINE_BREAKS}; hãy gộp các dòng ngắn lại.", "_schema")
+
+
+def _line_breaks_in(value):
+    if isinstance(value, str):
+        return value.count("\n")
+    if isinstance(value, dict):
+        return sum(_line_breaks_in(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_line_breaks_in(item) for item in value)
+    return 0

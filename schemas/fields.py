@@ -75,7 +75,9 @@ class Text(fields.String):
     """A string, trimmed and normalized to NFC; blank counts as absent.
 
     Control characters other than tab (and newline where `multiline`) are refused: they cannot be
-    printed and some are not even allowed in a Word document's XML.
+    printed and some are not even allowed in a Word document's XML. A one-line value (a name, a
+    unit, a place) loses its invisible format characters (zero-width space, word joiner, soft
+    hyphen, direction marks): two names that print the same are the same name.
     """
 
     def __init__(self, label, *, max_length, required=False, multiline=False, description=None,
@@ -92,6 +94,8 @@ class Text(fields.String):
         forbidden = _forbidden_char(text.strip(" \n"), self.multiline)
         if forbidden:
             raise self.make_error(forbidden[0], **forbidden[1])
+        if not self.multiline:
+            text = "".join(char for char in text if unicodedata.category(char) != "Cf")
         text = text.strip()
         if len(text) > self.max_length:
             raise self.make_error("too_long", max=self.max_length, length=len(text))

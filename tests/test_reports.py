@@ -8,6 +8,7 @@ Phòng Nội vụ and one of Phòng Tài chính - Kế hoạch, and a roster of 
 import io
 import re
 import unicodedata
+import zipfile
 from datetime import date
 
 import pytest
@@ -223,6 +224,32 @@ def test_year_end_xlsx_reads_back(site):
     cuong = next(row for row in rows if row[1] == "Phạm Văn Cường")
     assert cuong[3:6] == ("Trung bình", "Trung bình", "Tốt")
     assert cuong[16] == 5 and cuong[-3] == "4, 8, 9, 10, 11, 12" and cuong[-2] is None
+
+
+def test_year_end_xlsx_writes_names_as_text_never_as_formulas(site):
+    """Issue 14.5: a roster name «=HYPERLINK(…)» or «=1+1» was a live formula in the
+    secretariat's Excel. Every text cell is stored as text; those a spreadsheet tool would read
+    as a formula carry Excel's quote prefix."""
+    names = ['=HYPERLINK("http://example.invalid","Bấm")', "+1+1", "-2+3", "@SUM(A1)"]
+    with site.sessions() as db:  # the module's site: taken out again below
+        unit = db.query(Unit).filter_by(code="noi-vu").one()
+        db.add_all([Member(unit_id=unit.id, full_name=name, person_key=name_key(name),
+                           position="=1+1", order=10 + i) for i, name in enumerate(names)])
+        db.commit()
+    try:
+        data = year_end(site, format="xlsx").data
+    finally:
+        with site.sessions() as db:
+            db.query(Member).filter(Member.full_name.in_(names)).delete()
+            db.commit()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "<f>" not in package.read("xl/worksheets/sheet1.xml").decode()
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    for name in names:
+        assert cells[name][1].data_type == "s" and cells[name][1].quotePrefix
+        assert cells[name][2].value == "=1+1" and cells[name][2].quotePrefix
+    assert not cells["Lê Thị Bình"][1].quotePrefix
 
 
 def test_year_end_pdf_is_landscape_a4_with_the_results(site):

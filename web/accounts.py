@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_limiter import RateLimitExceeded
 
 from archive import access, accounts, audit, db
+from schemas.fields import quoted
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -39,7 +40,7 @@ def login():
     username = request.form.get("username", "")
     user = accounts.authenticate(db.session(), username, request.form.get("password", ""))
     if user is None:
-        audit.record("login", "refused", username=username.strip().lower(),
+        audit.record("login", "refused", username=quoted(username.strip().lower(), 80),
                      detail="sai tên đăng nhập hoặc mật khẩu")
         return render_template("login.html", next_page=next_page, username=username,
                                error="Sai tên đăng nhập hoặc mật khẩu."), 401

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Iterator
 
+from flask import current_app, has_app_context
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -25,6 +26,11 @@ from openpyxl.utils import get_column_letter
 from schemas.fields import fold
 
 MAX_BYTES = 5 * 1024 * 1024
+# How much of a sheet is read (the settings SHEET_MAX_ROWS and SHEET_MAX_COLUMNS, these their
+# defaults): a few kilobytes of .xlsx can name the last of a million rows or the last of 16,384
+# columns, and a reader that fills the gaps does that much work.
+SHEET_MAX_ROWS = 10000  # a batch sheet holds up to 5000 item rows
+SHEET_MAX_COLUMNS = 60
 # A small .xlsx can be compressed far more than any real sheet; this bounds what it expands to.
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
@@ -76,9 +82,10 @@ def open_table(data, *, is_header_cell, subject, sheet_name=None):
     if len(data) > MAX_BYTES:
         raise SpreadsheetError(f"Tệp lớn hơn {MAX_BYTES // 2**20} MB; hãy chỉ giữ {subject} "
                                "(bỏ hình ảnh, các trang tính khác) rồi tải lên lại.")
+    max_rows, max_columns = _bounds()
     if not _is_xlsx(data, subject):
         text = _decode(data)
-        yield Table(_numbered(_csv_rows(text, is_header_cell)), None)
+        yield Table(_numbered(_csv_rows(text, is_header_cell), max_rows, max_columns), None)
         return
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -89,9 +96,11 @@ def open_table(data, *, is_header_cell, subject, sheet_name=None):
             yield Table(iter(()), None)
             return
         sheet = _sheet(workbook, sheet_name)
-        sheet.reset_dimensions()  # the stored size may be wrong; read every cell there is
-        rows = _guarded(sheet.iter_rows(values_only=True), Exception, BROKEN_XLSX)
-        yield Table(_numbered(rows), sheet.title)
+        sheet.reset_dimensions()  # the stored size may be wrong or false: bounds instead
+        # One row and one column past the bounds: enough to tell a sheet that goes past them.
+        rows = _guarded(sheet.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1,
+                                        values_only=True), Exception, BROKEN_XLSX)
+        yield Table(_numbered(rows, max_rows, max_columns), sheet.title)
     finally:
         workbook.close()
 
@@ -104,9 +113,28 @@ def _sheet(workbook, name):
     return workbook.worksheets[0]
 
 
-def _numbered(rows):
-    """Row numbers are the sheet's own (1-based, header included): the user finds them there."""
-    return ((number, [cell_text(value) for value in row]) for number, row in enumerate(rows, 1))
+def _bounds():
+    config = current_app.config if has_app_context() else {}
+    return (int(config.get("SHEET_MAX_ROWS", SHEET_MAX_ROWS)),
+            int(config.get("SHEET_MAX_COLUMNS", SHEET_MAX_COLUMNS)))
+
+
+def _numbered(rows, max_rows, max_columns):
+    """Row numbers are the sheet's own (1-based, header included): the user finds them there.
+    A row past `max_rows`, blank or not, or a filled cell past `max_columns` is refused; an
+    .xlsx's cells further right than that are not read at all."""
+    for number, row in enumerate(rows, 1):
+        if number > max_rows:
+            raise SpreadsheetError(
+                f"Bảng tính dài hơn {max_rows} dòng (kể cả các dòng trống đã định dạng); hãy "
+                "chỉ giữ các dòng có dữ liệu, xoá các dòng thừa bên dưới rồi tải lên lại.")
+        cells = [cell_text(value) for value in row[:max_columns + 1]]
+        if any(cells[max_columns:]):
+            raise SpreadsheetError(
+                f"Dòng {number} có dữ liệu ở cột {get_column_letter(max_columns + 1)}, ngoài "
+                f"{max_columns} cột đầu mà bảng tính được đọc; hãy xoá các cột thừa bên phải "
+                "rồi tải lên lại.")
+        yield number, cells[:max_columns]
 
 
 def first_filled(rows):

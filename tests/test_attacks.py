@@ -1,0 +1,307 @@
+"""What an attacker tries, refused early and cheaply with a clear Vietnamese 4xx (issue 14).
+
+Each test holds one case found by the review, and fails without its fix."""
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from archive import db
+from archive.models import AuditEvent
+from conftest import PASSWORD, example, make_app
+from test_jobs import wait_done
+from test_web import csrf_token, post_file
+from web import sheets
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def raw_xlsx(rows_xml):
+    """An .xlsx of one sheet whose <sheetData> is `rows_xml`, written by hand: what openpyxl
+    would take minutes to write (a cell in the last column of ten thousand rows)."""
+    parts = {
+        "[Content_Types].xml":
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels":
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{RELS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml":
+            f'<workbook {NS} xmlns:r="{RELS}"><sheets><sheet name="Bảng" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels":
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{RELS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f"<worksheet {NS}><sheetData>{rows_xml}</sheetData></worksheet>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def text_cell(reference, text):
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def header_row():
+    return '<row r="1">' + text_cell("A1", "Họ tên") + "</row>"
+
+
+@pytest.fixture
+def web(work_dir):
+    return make_app(work_dir).test_client()
+
+
+def far_cells(rows):
+    return header_row() + "".join(f'<row r="{n}">{text_cell(f"XFD{n}", "x")}</row>'
+                                  for n in range(2, rows + 2))
+
+
+def test_a_sheet_of_cells_in_the_last_column_is_read_within_bounds():
+    """Issue 14.1: a few KB naming column XFD in every row made the reader fill 16,384 cells a
+    row. Now no row read is wider than the bound, and what lies past it is not read."""
+    data = raw_xlsx(far_cells(3000))
+    assert len(data) < 40_000
+    with sheets.open_table(data, is_header_cell=lambda folded: True, subject="bảng") as table:
+        widths = [len(cells) for _, cells in table.rows]
+    assert len(widths) == 3001 and max(widths) <= sheets.SHEET_MAX_COLUMNS
+
+
+@pytest.mark.parametrize("path", ["/tong-hop/nhap-bang"])
+def test_ten_thousand_rows_in_a_small_file_are_refused_at_the_bound(web, path):
+    """Issue 14.1: 10,000 such rows under a header (a file of a few KB) are refused at the
+    10,001st, with a Vietnamese message naming the bound."""
+    response = post_file(web, raw_xlsx(far_cells(10_000)))
+    assert response.status_code == 422
+    assert "dài hơn 10000 dòng" in response.json["message"]
+
+
+def test_the_row_bound_counts_blank_rows_and_is_a_setting(work_dir):
+    web = make_app(work_dir, SHEET_MAX_ROWS=10).test_client()
+    rows = header_row() + "".join(f'<row r="{n}"></row>' for n in range(2, 12))
+    response = post_file(web, raw_xlsx(rows))
+    assert response.status_code == 422
+    assert "dài hơn 10 dòng" in response.json["message"]
+    csv = "Họ tên\n" + "Lê Văn A\n" * 10
+    response = web.post("/tong-hop/nhap-bang", headers={"X-CSRFToken": csrf_token(web)},
+                        data={"text": csv})
+    assert response.status_code == 422 and "dài hơn 10 dòng" in response.json["message"]
+
+
+def test_a_value_just_past_the_columns_read_is_refused_by_name(web):
+    rows = header_row() + '<row r="2">' + text_cell("A2", "Lê Văn A") + text_cell("BI2", "x") \
+        + "</row>"
+    response = post_file(web, raw_xlsx(rows))
+    assert response.status_code == 422
+    assert "Dòng 2 có dữ liệu ở cột BI, ngoài 60 cột đầu" in response.json["message"]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("put", "/api/v1/units/noi-vu/roster"),
+    ("post", "/api/v1/units/noi-vu/months/2026/11/tong-hop"),
+])
+def test_json_nested_ten_thousand_deep_is_a_400(archive, method, path):
+    """Issue 14.8: ten thousand «[» to the roster or the month's tổng hợp were a 500
+    (RecursionError in the JSON parser)."""
+    response = getattr(archive.client, method)(
+        path, headers={**archive.headers("unit_a"), "Content-Type": "application/json"},
+        data="[" * 10_000 + "]" * 10_000)
+    assert response.status_code == 400
+    assert "lồng nhau quá sâu" in response.json["message"]
+
+
+def test_readiness_details_are_for_operators_only(archive):
+    """Issue 14.13: anonymous /readyz showed soffice process ids, memory, restart counts and the
+    last error's text. From another address it is the state alone; an administrator, or the
+    machine itself, still sees all."""
+    outside = {"REMOTE_ADDR": "203.0.113.7"}
+    ready = archive.client.get("/readyz", environ_base=outside)
+    assert ready.status_code in (200, 503)
+    assert set(ready.json) <= {"status", "message"} and ready.json["status"] in (
+        "ready", "unavailable")
+    as_admin = archive.client.get("/readyz", headers=archive.headers("admin"),
+                                  environ_base=outside)
+    assert "soffice_pid" in as_admin.json["converter"]["workers"][0]
+    assert "database" in archive.client.get("/readyz").json  # from 127.0.0.1
+    as_unit = archive.client.get("/readyz", headers=archive.headers("unit_a"),
+                                 environ_base=outside)
+    assert "converter" not in as_unit.json
+
+
+@pytest.mark.parametrize("form", ["phieu-01", "tong-hop"])
+def test_a_form_of_thousands_of_line_breaks_is_refused_before_rendering(client, form):
+    """Issue 14.2: rendering line breaks costs time growing with the square of their number
+    (400,000 in one Phiếu 01 held the process for 32 s). A form may hold 2,000."""
+    body = example(form)
+    lines = "a\n" * 999  # 998 breaks once trimmed, within a cell's 2,000 characters
+    if form == "phieu-01":
+        body["sections"]["tasks"] = [dict(body["sections"]["tasks"][0], content=lines)] * 3
+    else:
+        body["rows"] = [dict(body["rows"][0], shortcomings=lines)] * 3
+    response = client.post(f"/api/v1/{form}", json=body)
+    assert response.status_code == 422
+    assert "2994 lần xuống dòng" in response.json["message"]
+    assert "tối đa 2000" in response.json["message"]
+    body = example(form)
+    response = client.post(f"/api/v1/{form}/validate", json=body)
+    assert response.status_code == 200
+
+
+def _logged_in(archive, username):
+    client = archive.app.test_client()
+    html = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+    response = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
+                                               "csrf_token": token})
+    assert response.status_code == 303
+    return client
+
+
+def test_a_copied_login_cookie_stops_working_at_logout(archive):
+    """Issue 14.4: after «Đăng xuất» a copy of the cookie still read documents, and each use
+    signed it again, so it never ended."""
+    client = _logged_in(archive, "unit_a")
+    name = archive.app.config["SESSION_COOKIE_NAME"]
+    copy = archive.app.test_client()
+    copy.set_cookie(name, client.get_cookie(name).value)
+    assert copy.get("/api/v1/documents").status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/").get_data(as_text=True))[1]
+    assert client.post("/dang-xuat", data={"csrf_token": token}).status_code == 303
+    assert copy.get("/api/v1/documents").status_code == 401
+    assert client.get("/api/v1/documents").status_code == 401
+    again = _logged_in(archive, "unit_a")  # a new login works
+    assert again.get("/api/v1/documents").status_code == 200
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(archive):
+    client = _logged_in(archive, "unit_a")
+    assert client.get("/api/v1/documents").status_code == 200
+    with client.session_transaction() as session:
+        session["since"] -= archive.app.config["SESSION_ABSOLUTE_LIFETIME"] + 1
+    assert client.get("/api/v1/documents").status_code == 401
+
+
+def test_logging_out_ends_that_login_only(archive):
+    """A unit account is shared by colleagues on their own PCs: one logging out does not log
+    the others out."""
+    mine, colleague = _logged_in(archive, "unit_a"), _logged_in(archive, "unit_a")
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      mine.get("/").get_data(as_text=True))[1]
+    assert mine.post("/dang-xuat", data={"csrf_token": token}).status_code == 303
+    assert mine.get("/api/v1/documents").status_code == 401
+    assert colleague.get("/api/v1/documents").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["unit_a\x00", "unit\x00_a", "\x00"])
+def test_a_nul_in_the_login_name_is_a_wrong_login_not_a_500(archive, name):
+    """Issue 14.9: on PostgreSQL a NUL in the login name was a 500 (it cannot compare or store
+    one); now it is no one's name, and the audit log keeps it replaced by «�»."""
+    client = archive.app.test_client()
+    html = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+    response = client.post("/dang-nhap", data={"username": name, "password": PASSWORD,
+                                               "csrf_token": token})
+    assert response.status_code == 401
+    assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
+    events = archive.get("/api/v1/audit?action=login&page_size=10", "admin").json
+    assert events[0]["outcome"] == "refused" and "\x00" not in events[0]["username"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\u00ad", "\u200e", "\u200f", "\ufeff"])
+def test_names_that_print_alike_are_the_same_name(client, invisible):
+    """Issue 14.11: names differing only by an invisible character made separate people who
+    print identically. One-line values lose those characters; a content keeps its text."""
+    body = example("phieu-01")
+    body["person"]["full_name"] = f"Nguyễn{invisible} Thị{invisible}{invisible} Ngọc Ánh"
+    body["unit"]["name"] = f"Phòng{invisible} Nội vụ"
+    data = client.post("/api/v1/phieu-01/validate", json=body).json["data"]
+    assert data["person"]["full_name"] == "Nguyễn Thị Ngọc Ánh"
+    assert data["unit"]["name"] == "Phòng Nội vụ"
+    body["person"]["full_name"] = invisible * 3
+    response = client.post("/api/v1/phieu-01/validate", json=body)
+    assert response.status_code == 422 and "Họ và tên" in response.json["message"]
+
+
+def _pdf(objects, trailer):
+    """A PDF of these objects (numbered from 1), written by hand."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode())
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} {trailer} >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()
+
+
+PAGE = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"]
+SELF_REFERRING = {
+    "an Info dictionary that is a reference to itself": _pdf([*PAGE, "4 0 R"],
+                                                             "/Root 1 0 R /Info 4 0 R"),
+    "a page tree whose kid is itself": _pdf(
+        ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"],
+        "/Root 1 0 R"),
+}
+
+
+@pytest.mark.parametrize("content", SELF_REFERRING.values(), ids=SELF_REFERRING.keys())
+def test_a_pdf_that_refers_to_itself_is_no_500(archive, content):
+    """Issue 14.7: such a PDF sent to «Xác minh tệp» or as a signed scan was a 500."""
+    record = archive.issue(example("phieu-01"))
+    verified = archive.post("/api/v1/documents/verify", "unit_a",
+                            data={"file": (io.BytesIO(content), "x.pdf")})
+    assert verified.status_code == 200 and verified.json["match"] is None
+    scan = archive.post(f"/api/v1/documents/{record['id']}/signed-scan", "secretariat",
+                        data={"file": (io.BytesIO(content), "ban-quet.pdf")})
+    assert scan.status_code in (201, 415), scan.json
+
+
+def test_a_batch_with_the_same_person_twice_is_refused_before_it_starts(archive):
+    """Issue 14.14: a batch holding the same person twice raced against itself (two items
+    failed «đang được phát hành đồng thời»). Decided: refused up front, naming both forms."""
+    first = example("phieu-01")
+    other_month = {**first, "period": {"month": 10, "year": 2026}}
+    again = {**first, "person": {"full_name": " nguyễn thị  ngọc ánh\u200b"}}
+    response = archive.post("/api/v1/jobs/batch-issue", "unit_a",
+                            json={"forms": [first, other_month, again]})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["forms"] == [
+        "Phiếu 3: cùng người, cùng tháng với phiếu 1 («nguyễn thị  ngọc ánh», tháng 11/2026); "
+        "mỗi lô chỉ một phiếu cho một người trong một tháng, hãy bỏ bớt một phiếu"]
+    response = archive.post("/api/v1/jobs/batch-issue", "unit_a",
+                            json={"forms": [first, other_month]})
+    assert response.status_code == 202
+    status = wait_done(archive, response.headers["Location"])  # none left running after
+    assert (status["done"], status["failed"]) == (2, 0)
+
+
+def test_junk_api_keys_are_throttled_and_do_not_flood_the_audit_log(work_dir):
+    """Issue 14.12: 1,000 requests with a junk key wrote 1,000 audit rows in 5 s."""
+    app = make_app(work_dir, BAD_KEY_RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    statuses = [client.get("/api/v1/documents", headers={"Authorization": "Bearer phk_junk"})
+                .status_code for _ in range(12)]
+    assert statuses == [401] * 5 + [429] * 7
+    last = client.get("/api/v1/documents", headers={"Authorization": "Bearer phk_junk"})
+    assert "khóa API sai" in last.json["message"] and last.headers["Retry-After"] == "60"
+    with app.app_context():
+        assert db.session().query(AuditEvent).filter_by(action="auth.key").count() == 5
