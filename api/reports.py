@@ -8,7 +8,6 @@ periodic report of all units together; the administrator reads none. Every repor
 and every refusal, goes to the audit log.
 """
 
-from datetime import date
 
 from flask import current_app, request
 from flask_smorest import abort
@@ -18,7 +17,7 @@ from api.forms import content_disposition
 from archive import access, audit, db, reports, unit_month
 from archive.unit_actions import reachable_unit
 from archive.models import Unit
-from forms import periodic_report, year_end
+from forms import clock, periodic_report, year_end
 from forms.documents import MIMETYPES, make_document, safe_filename
 from schemas.reports import (CalendarEntrySchema, CalendarQuerySchema, PeriodicQuerySchema,
                              PeriodicSchema, YearEndQuerySchema, YearEndSchema)
@@ -147,4 +146,4 @@ def periodic(query):
 def report_calendar(query):
     """Báo cáo quý I, 6 tháng (thay quý II), quý III, năm (thay quý IV): các tháng của kỳ và
     hạn gửi. Không ghi year: năm nay."""
-    return reports.calendar(query.get("year") or date.today().year)
+    return reports.calendar(query.get("year") or clock.today().year)

@@ -15,11 +15,10 @@ A cell's status:
 - "not_member": a roster member outside their dates with the unit: not counted.
 """
 
-from datetime import date
 
 from archive import unit_month
 from archive.service import name_key
-from forms import rules
+from forms import clock, rules
 from forms.phieu_01 import identification_text
 from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES
 from schemas.fields import fold, quoted
@@ -84,7 +83,7 @@ def _cell(month, year, document, store, member, today):
 
 def unit_people(db, store, unit, year, today=None):
     """The unit's people for the year with their twelve month cells, roster order first."""
-    today = today or date.today()
+    today = today or clock.today()
     forms = {}
     names = {}
     for document in unit_month.latest_forms(db, unit.id, year):  # by month: the last wins
@@ -181,7 +180,7 @@ def _select_person(people, wanted):
 
 def year_end(db, store, unit, year, *, person=None, today=None):
     """The year-end results of a unit's people (or one person), as the API's JSON says."""
-    today = today or date.today()
+    today = today or clock.today()
     people = unit_people(db, store, unit, year, today)
     if person:
         people = _select_person(people, person)
@@ -246,7 +245,7 @@ def _sign_row(sign):
 
 def periodic(db, store, units, year, report, *, today=None):
     """The Chỉ thị 24 section of a periodic report (II.8) for these units."""
-    today = today or date.today()
+    today = today or clock.today()
     entry = report_entry(year, report)
     first, last = entry["period"]
     months = list(range(first, last + 1))
@@ -293,7 +292,7 @@ def _sum(many):
 
 def calendar(year, today=None):
     """The year's periodic reports (II.8), their periods and due dates, and which are past due."""
-    today = today or date.today()
+    today = today or clock.today()
     return [{"report": entry["report"], "label": entry["label"], "year": year,
              "from_month": entry["period"][0], "to_month": entry["period"][1],
              "due": entry["due"], "replaces": REPLACES.get(entry["report"]),

@@ -12,8 +12,6 @@ checked before anything is written: one bad row refuses the whole file.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -21,17 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from archive.models import Document, Member
 from archive.service import ArchiveError, name_key
 from archive.unit_month import issued_data, latest_forms, roster
-from forms import rules
+from forms import clock, rules
 from forms.compile import tong_hop_data
 from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from schemas.roster import MAX_MEMBERS, MemberInSchema
 from schemas.tong_hop import TongHopSchema
-
-try:
-    LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-except ZoneInfoNotFoundError:  # Việt Nam keeps UTC+7 all year
-    LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
 
 STATUS_LABELS = {
     "co_phieu": "Đã có Phiếu số 01",
@@ -58,10 +51,6 @@ class RosterError(ArchiveError):
         """"Dòng 5: Từ ngày: …" for each message, in row order."""
         return [f"{label}: {message}" for label, fields in self.rows.items()
                 for messages in fields.values() for message in messages]
-
-
-def today_local():
-    return datetime.now(LOCAL_TIME).date()
 
 
 # ----------------------------------------------------------------------------- importing
@@ -202,7 +191,7 @@ def month_status(db, store, unit, year, month, today=None):
     """The unit's month: who has a Phiếu 01 and who is missing, as of `today` (default: today in
     Hà Nội). After the deadline (rules.self_assessment_deadline) a missing Phiếu 01 is «quá hạn»
     and the rules suggest Không hoàn thành nhiệm vụ (rules.missing_form)."""
-    today = today or today_local()
+    today = today or clock.today()
     missing = rules.missing_form(month, year, today)
     rows, counts = [], {"co_phieu": 0, "chua_co": 0, "qua_han": 0, "ngoai_danh_sach": 0}
     for person in month_forms(db, store, unit.id, year, month):

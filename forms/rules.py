@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from forms import clock
 from forms.vocab import (
     IDENTIFICATION_LEVELS,
     IDENTIFICATION_RATINGS,
@@ -182,7 +183,7 @@ def _date_warnings(data, today, deadline, late_code, late_what, rule):
                 f"Phiếu ký ngày {_ddmmyyyy(signed_on)}, trước khi tháng đánh giá "
                 f"{month:02d}/{year} bắt đầu.",
             ))
-    today = today or date.today()
+    today = today or clock.today()
     if first_day > today:
         warnings.append(_warn(
             "period_in_future", "period",

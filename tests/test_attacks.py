@@ -10,7 +10,8 @@ import pytest
 
 from archive import db
 from archive.models import AuditEvent
-from conftest import PASSWORD, example, make_app
+from conftest import example, make_app
+from test_archive import login
 from test_jobs import wait_done
 from test_web import csrf_token, post_file
 from web import sheets
@@ -159,13 +160,15 @@ def test_a_form_of_thousands_of_line_breaks_is_refused_before_rendering(client, 
     assert response.status_code == 200
 
 
+def _log_out(client):
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/").get_data(as_text=True))[1]
+    return client.post("/dang-xuat", data={"csrf_token": token})
+
+
 def _logged_in(archive, username):
     client = archive.app.test_client()
-    html = client.get("/dang-nhap").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
-    response = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                               "csrf_token": token})
-    assert response.status_code == 303
+    assert login(client, username).status_code == 303
     return client
 
 
@@ -177,9 +180,7 @@ def test_a_copied_login_cookie_stops_working_at_logout(archive):
     copy = archive.app.test_client()
     copy.set_cookie(name, client.get_cookie(name).value)
     assert copy.get("/api/v1/documents").status_code == 200
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/").get_data(as_text=True))[1]
-    assert client.post("/dang-xuat", data={"csrf_token": token}).status_code == 303
+    assert _log_out(client).status_code == 303
     assert copy.get("/api/v1/documents").status_code == 401
     assert client.get("/api/v1/documents").status_code == 401
     again = _logged_in(archive, "unit_a")  # a new login works
@@ -198,9 +199,7 @@ def test_logging_out_ends_that_login_only(archive):
     """A unit account is shared by colleagues on their own PCs: one logging out does not log
     the others out."""
     mine, colleague = _logged_in(archive, "unit_a"), _logged_in(archive, "unit_a")
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      mine.get("/").get_data(as_text=True))[1]
-    assert mine.post("/dang-xuat", data={"csrf_token": token}).status_code == 303
+    assert _log_out(mine).status_code == 303
     assert mine.get("/api/v1/documents").status_code == 401
     assert colleague.get("/api/v1/documents").status_code == 200
 
@@ -209,11 +208,7 @@ def test_logging_out_ends_that_login_only(archive):
 def test_a_nul_in_the_login_name_is_a_wrong_login_not_a_500(archive, name):
     """Issue 14.9: on PostgreSQL a NUL in the login name was a 500 (it cannot compare or store
     one); now it is no one's name, and the audit log keeps it replaced by «�»."""
-    client = archive.app.test_client()
-    html = client.get("/dang-nhap").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
-    response = client.post("/dang-nhap", data={"username": name, "password": PASSWORD,
-                                               "csrf_token": token})
+    response = login(archive.app.test_client(), name)
     assert response.status_code == 401
     assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
     events = archive.get("/api/v1/audit?action=login&page_size=10", "admin").json

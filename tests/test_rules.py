@@ -1,9 +1,9 @@
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
-from forms import rules
+from forms import clock, rules
 
 TODAY = date(2026, 12, 1)
 
@@ -361,13 +361,31 @@ def test_period_in_future(today, future):
 
 
 def test_period_in_future_defaults_to_today():
-    future = date.today().replace(day=1).replace(year=date.today().year + 1)
+    future = clock.today().replace(day=1).replace(year=clock.today().year + 1)
     data = phieu(signed_on=None, identification_rating="tot",
                  period={"month": future.month, "year": future.year})
     assert "period_in_future" in codes(rules.check_phieu_01(data))
     past = {"month": 1, "year": 2020}
     assert "period_in_future" not in codes(rules.check_phieu_01(phieu(
         signed_on=None, identification_rating="tot", period=past)))
+
+
+@pytest.mark.parametrize("instant, future", [
+    (datetime(2026, 10, 31, 16, 59, tzinfo=timezone.utc), True),  # 23:59 on 31/10 in Hà Nội
+    (datetime(2026, 10, 31, 17, 30, tzinfo=timezone.utc), False),  # 00:30 on 1/11 in Hà Nội
+])
+def test_today_is_judged_in_ha_noi_time(monkeypatch, instant, future):
+    """Issue 19.G: from 00:00 to 07:00 in Hà Nội the UTC date is the day before; every date the
+    guidance sets is judged in Hà Nội time (forms/clock.py)."""
+    class At(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return instant.astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", At)
+    assert clock.today() == (date(2026, 10, 31) if future else date(2026, 11, 1))
+    data = phieu(signed_on=None, identification_rating="tot")  # November 2026
+    assert ("period_in_future" in codes(rules.check_phieu_01(data))) == future
 
 
 def test_missing_ratings_one_warning_each():

@@ -8,9 +8,9 @@ import zipfile
 
 from sqlalchemy import select
 
-from archive import roster
 from archive.models import AuditEvent, User
 from conftest import example
+from forms import clock
 from jobs import batch
 from test_roster import phieu, web_login
 from test_web_archive import assert_locked_down
@@ -52,7 +52,7 @@ def test_the_batch_page_for_a_unit_account(archive):
     assert '<script src="/static/web/batch.js">' in page
     assert 'role="alert"' in page and "<progress" in page
     assert ">Phát hành cả lô</button>" in page
-    today = roster.today_local()
+    today = clock.today()
     assert f'<option value="{today.month}" selected>' in page
     assert f'id="b-year" name="year" value="{today.year}"' in page
     assert 'value="Nam Từ Liêm"' in page  # the place, by default the service's

@@ -7,9 +7,7 @@ refusal goes to the audit log), the administrator reads no records. Downloads li
 endpoints, which accept the login cookie.
 """
 
-from datetime import timedelta, timezone
 from functools import wraps
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
@@ -20,16 +18,13 @@ from archive import access, actions, audit, db, service
 from archive.actions import NOT_FOUND, readable_document, with_history
 from archive.models import ROLES, Unit
 from archive.store import StoreError
+from forms import clock
 from forms.documents import FORMS
 from schemas.archive import DocumentQuerySchema
 from web import bp
 
 READERS = ("unit", "secretariat")
 PAGE_SIZE = 20
-try:
-    LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-except ZoneInfoNotFoundError:  # no tz database: Việt Nam has kept UTC+7, without summer time
-    LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
 
 VERIFY_ANSWERS = {  # match → (tone, heading, explanation)
     "document": ("ok", "Đúng là bản gốc",
@@ -53,7 +48,7 @@ VERIFY_ANSWERS = {  # match → (tone, heading, explanation)
 def local_time(moment, seconds=False):
     """dd/mm/yyyy HH:MM (HH:MM:SS with `seconds`) in Hà Nội time."""
     pattern = "%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M"
-    return moment.astimezone(LOCAL_TIME).strftime(pattern) if moment else ""
+    return moment.astimezone(clock.LOCAL_TIME).strftime(pattern) if moment else ""
 
 
 @bp.app_template_filter("file_size")

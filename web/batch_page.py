@@ -13,6 +13,7 @@ from flask import current_app, render_template, url_for
 
 from archive import access, audit, db, roster
 from archive.models import Job, Unit
+from forms import clock
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp
 from web.archive_pages import account_page, error_page, file_size
@@ -45,7 +46,7 @@ def batch_issue(job_id):
     principal = access.current()
     db_session = db.session()
     unit = db_session.get(Unit, principal.unit_id)
-    today = roster.today_local()
+    today = clock.today()
     job, period = None, None
     if job_id is not None:
         job = db_session.get(Job, job_id[:32])

@@ -5,12 +5,12 @@ The forms are plain GET forms to the API's report endpoints (/api/v1/reports/…
 the login cookie and apply the same rules (a unit reads its own unit only); no script needed.
 """
 
-from datetime import date
 
 from flask import render_template, request
 
 from archive import access, db, reports, unit_month
 from archive.models import Unit
+from forms import clock
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp
 from web.archive_pages import READERS, account_page
@@ -23,8 +23,8 @@ def _year():
     try:
         year = int(request.args.get("year", ""))
     except ValueError:
-        return date.today().year
-    return year if MIN_YEAR <= year <= MAX_YEAR else date.today().year
+        return clock.today().year
+    return year if MIN_YEAR <= year <= MAX_YEAR else clock.today().year
 
 
 @bp.route("/bao-cao")

@@ -14,6 +14,7 @@ from archive import access, db, roster, service
 from archive.models import Unit
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
+from forms import clock
 from schemas.roster import TongHopRequestSchema
 from web import bp, roster_sheet
 from web.archive_pages import READERS, account_page, error_page
@@ -30,7 +31,7 @@ def _unit_not_found():
 
 
 def _this_month():
-    today = roster.today_local()
+    today = clock.today()
     return today.year, today.month
 
 
