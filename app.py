@@ -86,7 +86,10 @@ DEFAULTS = {
     # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: off unless
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
     "ALLOW_ANONYMOUS_RENDER": False,
-    "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",  # per address, and per account name
+    # Per address, and per account name from one address (wrong passwords only); across all
+    # addresses a name has its own, higher limit: others cannot lock its user out cheaply.
+    "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
+    "LOGIN_NAME_RATE_LIMIT": "100 per hour",
     # Wrong API keys from one address; past it 429, and no more audit rows for them.
     "BAD_KEY_RATE_LIMIT": "20 per minute",
     # What a client may ask LibreOffice for (fill, blank, packet, issue, batch, reports as files):

@@ -10,7 +10,7 @@ import pytest
 
 from archive import db
 from archive.models import AuditEvent
-from conftest import example, make_app
+from conftest import PASSWORD, Archive, example, make_app
 from test_archive import login
 from test_jobs import wait_done
 from test_web import csrf_token, post_file
@@ -300,3 +300,23 @@ def test_junk_api_keys_are_throttled_and_do_not_flood_the_audit_log(work_dir):
     assert "khóa API sai" in last.json["message"] and last.headers["Retry-After"] == "60"
     with app.app_context():
         assert db.session().query(AuditEvent).filter_by(action="auth.key").count() == 5
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_user_out(work_dir):
+    """Issue 14.10: ten wrong passwords from any address locked a named account for the hour.
+    Wrong passwords count per name from each address; across addresses the name has a higher
+    limit of its own, which still stops guessing from many addresses."""
+    app = make_app(work_dir, LOGIN_RATE_LIMIT="3 per minute",
+                   LOGIN_NAME_RATE_LIMIT="8 per minute")
+    Archive(app)  # its accounts
+
+    def attempt(address, password):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return login(client, "unit_a", password).status_code
+
+    assert [attempt("203.0.113.1", "sai") for _ in range(4)] == [401, 401, 401, 429]
+    assert attempt("198.51.100.9", PASSWORD) == 303  # the user, at their own PC
+    elsewhere = [attempt(f"203.0.113.{n}", "sai") for n in range(2, 8)]
+    assert elsewhere[:4] == [401] * 4 and elsewhere[-1] == 429  # the name's limit: 8 a minute
+    assert attempt("198.51.100.9", PASSWORD) == 429  # past the name's own limit
