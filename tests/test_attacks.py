@@ -3,6 +3,7 @@
 Each test holds one case found by the review, and fails without its fix."""
 
 import io
+import logging
 import re
 import zipfile
 
@@ -320,3 +321,15 @@ def test_wrong_passwords_from_elsewhere_do_not_lock_the_user_out(work_dir):
     elsewhere = [attempt(f"203.0.113.{n}", "sai") for n in range(2, 8)]
     assert elsewhere[:4] == [401] * 4 and elsewhere[-1] == 429  # the name's limit: 8 a minute
     assert attempt("198.51.100.9", PASSWORD) == 429  # past the name's own limit
+
+
+def test_a_pdf_of_deeply_nested_dictionaries_writes_no_log_flood(archive, caplog):
+    """Issue 14.12: a PDF of nested dictionaries sent to «Xác minh tệp» wrote 1,771 warning lines
+    to the log (pypdf's, about the file); a file anyone sends writes none."""
+    nested = "<< /A " * 2000 + "1" + " >>" * 2000
+    content = _pdf([*PAGE, nested], "/Root 1 0 R /Info 4 0 R")
+    caplog.set_level(logging.WARNING)
+    verified = archive.post("/api/v1/documents/verify", "unit_a",
+                            data={"file": (io.BytesIO(content), "x.pdf")})
+    assert verified.status_code == 200 and verified.json["match"] is None
+    assert [record for record in caplog.records if record.name.startswith("pypdf")] == []
