@@ -72,7 +72,7 @@ class _Table:
     splittable: list  # the rows LibreOffice may split over pages (very tall ones)
     signed: bool  # whether the signature follows (else another part of the table does)
     continued: list  # the rows that are later parts of a row shared out (marked «(tiếp)»)
-    marked: set = field(default_factory=set)  # the rows given bookmarks
+    marked: set  # the rows given bookmarks
 
 
 @dataclass
@@ -100,15 +100,15 @@ def mark(docx):
         keeps = [_keeps_with_next(row) for row in rows]
         splittable = [i for i, row in enumerate(rows) if _splittable(row)]
         continued = [i for i, row in enumerate(rows) if _is_continued(row)]
-        table = _Table(place, head, keeps, splittable, signed, continued)
-        before = body.getprevious()
-        if before is not None and before.tag == _w("p"):
-            _insert_bookmark(before, len(before), f"{PREFIX}{place}b", next(ids))
         wanted = {0}
         for i in [*(i for i, keep in enumerate(keeps) if keep), _last_content(keeps)]:
             wanted |= set(range(_chain_start(keeps, i) - 1, i + 2))
-        table.marked = {i for i in wanted | set(splittable) if 0 <= i < len(rows)}
-        for i in sorted(table.marked):
+        marked = {i for i in wanted | set(splittable) if 0 <= i < len(rows)}
+        table = _Table(place, head, keeps, splittable, signed, continued, marked)
+        before = body.getprevious()
+        if before is not None and before.tag == _w("p"):
+            _insert_bookmark(before, len(before), f"{PREFIX}{place}b", next(ids))
+        for i in sorted(marked):
             _bookmark_row(rows[i], f"{PREFIX}{place}r{i}", ids)
         for i in splittable:
             _bookmark_words(rows[i], f"{PREFIX}{place}r{i}", ids)
@@ -131,9 +131,12 @@ def rows_to_move(pdf, plan):
         found = marks.get(table.place, _Marks())
         cuts = [(table.place, table.head + i, what, cut)
                 for i, what, cut in _page_breaks(table, found)]
-        move = None if cuts else _first_move(table, found)
-        moves += cuts if cuts else [] if move is None else [
-            (table.place, table.head + move[0], move[1], None)]
+        if cuts:
+            moves += cuts
+            continue
+        move = _first_move(table, found)
+        if move is not None:
+            moves.append((table.place, table.head + move[0], move[1], None))
     return moves
 
 
@@ -229,7 +232,7 @@ def _first_move(table, marks):
         return max(page for page, _ in [marks.starts[i], *marks.ends.get(i, [])])
 
     keeps = table.keeps
-    if not keeps or any(i not in marks.starts for i in range(len(keeps)) if i in table.marked):
+    if not keeps or any(i not in marks.starts for i in table.marked):
         return None  # no row, or one not laid out: nothing to check
     first_end = _chain_end(keeps, 0)
     if marks.before is not None and start(0) != marks.before[0]:
@@ -510,9 +513,8 @@ def _new_run(like):
 
 
 def _bookmark_before(run, name, ids):
-    bookmark_id = str(next(ids))
-    run.addprevious(etree.Element(_w("bookmarkStart"), {_w("id"): bookmark_id, _w("name"): name}))
-    run.addprevious(etree.Element(_w("bookmarkEnd"), {_w("id"): bookmark_id}))
+    paragraph = run.getparent()
+    _insert_bookmark(paragraph, paragraph.index(run), name, next(ids))
 
 
 def _width_mm(cell):
