@@ -17,7 +17,7 @@ PHIEU_ALLOW_ANONYMOUS_RENDER ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),t
 run: system-deps $(VENV)/.run-deps
 	PHIEU_ALLOW_ANONYMOUS_RENDER=$(PHIEU_ALLOW_ANONYMOUS_RENDER) \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --threads $(THREADS) --timeout 300 \
-		--access-logfile - 'app:create_app()'
+		--access-logfile - wsgi:app
 
 # The tests' database: a local PostgreSQL that scripts/test-postgres.sh starts (and prints the URL
 # of), unless TEST_DATABASE_URL is already set. Fails if the server cannot be started.

@@ -22,7 +22,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import Api, DatabaseInteger, PrintableText
-from api.errors import flatten
+from schemas.common import flatten
 import archive
 import jobs
 from api.admin import bp as admin_bp
@@ -33,9 +33,11 @@ from api.jobs import bp as jobs_bp
 from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
 from api.units import bp as units_bp
-from archive.access import limiter
-from forms.convert import ConversionError, Converter
-from forms.documents import FORMS, MIMETYPES, make_document
+from auth.access import limiter
+from documents import pagination
+from office.engine import ConversionError, Converter
+from forms import FORMS
+from documents.make import MIMETYPES, make_document
 from schemas import SCHEMAS
 from web import bp as web_bp
 from web.accounts import bp as accounts_bp
@@ -75,7 +77,7 @@ DEFAULTS = {
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
     # How much of an uploaded spreadsheet is read (tổng hợp, roster, batch): rows, blank ones
-    # included, and columns (web/sheets.py).
+    # included, and columns (sheets/table.py).
     "SHEET_MAX_ROWS": 10000,
     "SHEET_MAX_COLUMNS": 60,
     # Background jobs (batch issue): in this process unless a Celery broker is given, e.g.
@@ -145,9 +147,9 @@ def create_app(test_config=None, *, converter=None):
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    converter = app.extensions["converter"] = converter or _converter(app.config)
-    if app.config["CONVERT_WARM_START"]:
-        converter.start()
+    # Made here, started where forms are converted: by wsgi.py for the server, else at the
+    # first conversion. The `flask` commands that convert nothing start no LibreOffice.
+    app.extensions["converter"] = converter or _converter(app.config)
 
     archive.init_app(app)
     jobs.init_app(app)
@@ -161,7 +163,7 @@ def create_app(test_config=None, *, converter=None):
                        "X-CSRFToken"})
     csrf = CSRFProtect(app)
     api.register_blueprint(health_bp)
-    # The API's posts are checked for CSRF in archive.access, and only when they ride on the
+    # The API's posts are checked for CSRF in auth.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
     for blueprint in [*(form_blueprint(slug) for slug in FORMS), packet_bp, documents_bp,
                       admin_bp, units_bp, reports_bp, jobs_bp]:
@@ -199,7 +201,7 @@ def _converter(config):
         workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],
         queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
         max_conversions=config["CONVERT_MAX_CONVERSIONS"],
-        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"],
+        max_memory_mb=config["CONVERT_MAX_MEMORY_MB"], layout=pagination,
         warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
                              converter=None).content)
 

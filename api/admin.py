@@ -3,7 +3,8 @@ the command-line tools (archive/cli.py)."""
 
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY, page_of
-from archive import access, audit
+from archive import audit
+from auth import access
 from schemas.archive import AuditEventSchema, AuditQuerySchema
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",

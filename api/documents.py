@@ -14,11 +14,13 @@ from marshmallow import Schema
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import access, actions, audit, db, service
+from archive import actions, audit, db, service
+from auth import access
 from archive.actions import NOT_FOUND, readable_document, stored_file, with_history
 from archive.models import User
 from archive.store import StoreError
-from forms.documents import FORMS, MIMETYPES
+from forms import FORMS
+from documents.make import MIMETYPES
 from schemas import SCHEMAS
 from schemas.archive import (DocumentDetailSchema, DocumentQuerySchema, DocumentSchema,
                              ScanSchema, VerifyResultSchema)

@@ -7,10 +7,7 @@
 from apispec import BasePlugin
 from marshmallow import Schema, fields
 
-from schemas.common import BaseSchema
-from schemas.fields import quoted
 
-UNKNOWN_FIELD = BaseSchema.error_messages["unknown"]
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
     404: "Không có địa chỉ này.",
@@ -22,20 +19,6 @@ MESSAGES = {
     503: "Dịch vụ tạm thời chưa sẵn sàng; hãy thử lại sau ít phút.",
 }
 
-
-def flatten(errors, prefix=""):
-    """{"person": {"full_name": [m]}} → {"person.full_name": [m]}; a schema-level "_schema"
-    error belongs to its parent's path; an unknown field's message names the field."""
-    flat = {}
-    for key, value in errors.items():
-        name = quoted(str(key), limit=100)
-        path = prefix if key == "_schema" else f"{prefix}.{name}" if prefix else name
-        if isinstance(value, dict):
-            flat.update(flatten(value, path))
-        else:
-            messages = [f"«{quoted(str(key))}»: {m}" if m == UNKNOWN_FIELD else m for m in value]
-            flat.setdefault(path or "_schema", []).extend(messages)
-    return flat
 
 
 def summary(errors):

@@ -6,8 +6,9 @@ from flask import Response, current_app, request
 from marshmallow import Schema, fields, validate
 
 from api import Blueprint
-from archive import access
-from forms.documents import FORMS, MIMETYPES, make_document
+from auth import access
+from forms import FORMS
+from documents.make import MIMETYPES, make_document
 from schemas import SCHEMAS
 from schemas.fields import fold
 

@@ -6,7 +6,7 @@ from flask import current_app, request
 from marshmallow import Schema, fields
 
 from api import Blueprint
-from archive import access
+from auth import access
 
 bp = Blueprint("health", __name__, description="Tình trạng dịch vụ.")
 

@@ -13,15 +13,16 @@ import jobs
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY
 from api.forms import content_disposition
-from archive import access, audit, db
+from archive import audit, db
+from auth import access
 from archive.models import Job, User
-from archive.service import name_key
+from schemas.fields import name_key
 from jobs import batch
 from schemas.common import PeriodSchema
 from schemas.jobs import BatchSchema, BatchSheetFieldsSchema, BatchSheetSchema, JobSchema
 from schemas.phieu_01 import PersonSchema
-from web import batch_sheet
-from web.sheets import SpreadsheetError
+from sheets import batch as batch_sheet
+from sheets.table import SpreadsheetError
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs",
                description="Công việc chạy nền: phát hành cả lô Phiếu số 01 của đơn vị.")

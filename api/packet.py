@@ -7,8 +7,8 @@ from flask_smorest import abort
 
 from api import Blueprint
 from api.forms import account_unless_open, content_disposition
-from archive import access
-from forms import packet
+from auth import access
+from documents import packet
 from schemas.packet import PacketQuerySchema, PacketSchema
 
 bp = Blueprint("packet", __name__, url_prefix="/api/v1/packet",

@@ -14,11 +14,13 @@ from flask_smorest import abort
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import access, audit, db, reports, unit_month
+from archive import audit, db, reports, unit_month
+from auth import access
 from archive.unit_actions import reachable_unit
 from archive.models import Unit
 from forms import clock, periodic_report, year_end
-from forms.documents import MIMETYPES, make_document, safe_filename
+from sheets import year_end as year_end_sheet
+from documents.make import MIMETYPES, make_document, safe_filename
 from schemas.reports import (CalendarEntrySchema, CalendarQuerySchema, PeriodicQuerySchema,
                              PeriodicSchema, YearEndQuerySchema, YearEndSchema)
 
@@ -36,7 +38,7 @@ REFUSALS = {
     404: {"description": "Không có đơn vị này (hoặc đơn vị khác, với tài khoản đơn vị), hoặc "
                          "không có người này"},
 }
-MIMETYPES = {**MIMETYPES, "xlsx": year_end.XLSX_MIMETYPE}
+MIMETYPES = {**MIMETYPES, "xlsx": year_end_sheet.XLSX_MIMETYPE}
 
 
 def _files(*formats):
@@ -102,7 +104,7 @@ def year_end_report(query):
     if fmt == "json":
         return result
     if fmt == "xlsx":
-        return _file_response(year_end.xlsx(result), fmt, year_end.metadata(result)["stem"])
+        return _file_response(year_end_sheet.xlsx(result), fmt, year_end.metadata(result)["stem"])
     document = _document(year_end, result, fmt)
     return _file_response(document.content, fmt, year_end.metadata(result)["stem"])
 

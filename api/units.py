@@ -13,9 +13,10 @@ from marshmallow import Schema, ValidationError
 
 from api import Blueprint, json_body
 from api.documents import REFUSALS, SECURITY
-from api.errors import flatten
+from schemas.common import flatten
 from api.forms import content_disposition
-from archive import access, db, roster, service
+from archive import db, roster, service
+from auth import access
 from archive.actions import with_history
 from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
 from archive.store import StoreError
@@ -25,8 +26,8 @@ from schemas.fields import Date
 from schemas.packet import PacketQuerySchema
 from schemas.roster import (MemberInSchema, MonthStatusSchema, RosterImportSchema,
                             RosterSchema, TongHopRequestSchema)
-from web import roster_sheet
-from web.sheets import SpreadsheetError
+from sheets import roster as roster_sheet
+from sheets.table import SpreadsheetError
 
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units",
                description="Đơn vị: danh sách cán bộ, tình trạng Phiếu số 01 của tháng, phiếu "

@@ -8,7 +8,8 @@ the command-line tools.
 
 import os
 
-from archive import access, cli, db
+from archive import cli, db
+from auth import access
 from archive.store import FileStore
 
 

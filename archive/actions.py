@@ -5,7 +5,8 @@ that reads or changes the archive, or is refused, goes to the audit log here, on
 from flask import current_app
 from flask_smorest import abort
 
-from archive import access, audit, db, service
+from archive import audit, db, service
+from auth import access
 from archive.models import Document, User
 from archive.store import StoreError, sha256
 

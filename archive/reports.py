@@ -17,7 +17,7 @@ A cell's status:
 
 
 from archive import unit_month
-from archive.service import name_key
+from schemas.fields import name_key
 from forms import clock, rules
 from forms.phieu_01 import identification_text
 from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES
@@ -37,7 +37,6 @@ CONSEQUENCES = {
     "fail": "Xếp loại năm ở mức Không hoàn thành nhiệm vụ; xem xét thay thế, điều chuyển "
             "(hoặc chấm dứt hợp đồng lao động)",
 }
-REPORTS = {entry["report"]: entry for entry in rules.report_calendar(2000)}  # labels, periods
 REPLACES = {"sau_thang": "quý II", "nam": "quý IV"}
 
 
@@ -108,13 +107,6 @@ def unit_people(db, store, unit, year, today=None):
         people.append({"key": key, "full_name": name, "position": position,
                        "on_roster": member is not None, "months": months})
     return people
-
-
-def find_unit(db, code):
-    unit = unit_month.unit_by_code(db, code)
-    if unit is None:
-        raise ReportError(f"Không có đơn vị mã «{quoted(code, 40)}».", 404)
-    return unit
 
 
 def _unit_ref(unit):

@@ -10,7 +10,6 @@ import io
 import json
 import logging
 import secrets
-import unicodedata
 
 from pypdf import PdfReader
 from sqlalchemy import exists, func, select
@@ -19,9 +18,10 @@ from sqlalchemy.orm import aliased
 
 from archive.models import Document, SignedScan, Unit
 from archive.store import sha256
-from forms.documents import FORMS, make_document
+from forms import FORMS
+from documents.make import make_document
 from schemas import SCHEMAS
-from schemas.fields import fold, quoted
+from schemas.fields import fold, name_key, quoted
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 SCAN_TYPES = {  # signature at the start of the file → (media type, file extension)
@@ -43,9 +43,6 @@ def new_code():
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
 
-
-def name_key(name):
-    return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
 
 
 def _identity(unit_id, slug, data):

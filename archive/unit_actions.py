@@ -4,14 +4,16 @@ the month's print packet. Each is audited here, once."""
 
 from flask import current_app
 
-from archive import access, audit, db, roster, service
+from archive import audit, db, roster, service
+from auth import access
 from archive.actions import stored_file
 from archive.models import User
 from archive.store import StoreError
 from archive.unit_month import issued_data, latest_forms, unit_by_code
-from forms.documents import FORMS, safe_filename
-from forms.packet import (TONG_HOP_TITLE, merge, packet_stem, person_title, stored_part,
-                          zip_parts)
+from forms import FORMS
+from documents.make import safe_filename
+from documents.packet import (TONG_HOP_TITLE, merge, packet_stem, person_title, stored_part,
+                              zip_parts)
 
 
 def reachable_unit(code, action):

@@ -9,7 +9,7 @@ In one run, for examples/phieu-01.json:
 4. issuing into the archive (render with the code and QR, PDF/A, three files fsynced, the record
    committed; SQLite in the run's temporary directory), one request at a time;
 5. memory: resident size of the service and of each LibreOffice worker afterwards;
-6. the pagination rules' cost (forms/pagination.py): each of a few forms converted with the
+6. the pagination rules' cost (documents/pagination.py): each of a few forms converted with the
    rules and without them (one layout, the PDF as LibreOffice makes it, as before the rules),
    alternately, so that both medians come from the same minutes.
 Medians in milliseconds. Nothing here asserts a time; it prints what it measured.
@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 from bench import warm_app
-from forms import pagination
-from forms.convert import export_options
-from forms.documents import FORMS
-from forms.render import render_docx
+from documents import pagination
+from office.engine import export_options
+from forms import FORMS
+from documents.render import render_docx
 from schemas.phieu_01 import Phieu01Schema
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "phieu-01.json"

@@ -71,7 +71,7 @@ class Server:
     def start(self):
         self.process = subprocess.Popen(
             [GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--threads", "8", "--timeout", "300",
-             "app:create_app()"], cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+             "wsgi:app"], cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
             start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -5,7 +5,7 @@ A unit of `--people` (200): its Phiếu tổng hợp (one row each) and a Phiế
 (examples/phieu-01.json, names varied), from JSON to one merged PDF, through the Flask app with
 the warm engine:
 1. POST /api/v1/packet: forms composed into documents of `--chunk` forms, each converted once
-   and cut back into forms (forms/packet.py), merged with a bookmark per form;
+   and cut back into forms (documents/packet.py), merged with a bookmark per form;
 2. the same job one form at a time through the single-form API (POST /api/v1/phieu-01 and
    /api/v1/tong-hop), requests one after the other, then with as many concurrent clients as there
    are LibreOffice workers; the PDFs merged with pypdf the same way, so both give the same packet.
@@ -27,7 +27,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from bench import warm_app
-from forms.packet import CHUNK, merge, stored_part
+from documents.packet import CHUNK, merge, stored_part
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -23,7 +23,7 @@ from collections import Counter
 
 from forms import rules
 from forms.vocab import IDENTIFICATION_LEVELS, MONTHLY_RATINGS, NO_SIGN, REMEDY_STATUSES
-from schemas.common import CELL_MAX
+from forms.layout import CELL_MAX
 
 NO_SIGN_TEXT = IDENTIFICATION_LEVELS[NO_SIGN]
 

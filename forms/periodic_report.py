@@ -3,7 +3,7 @@ printable report's template context and metadata. The data comes from archive/re
 `periodic`."""
 
 from forms.common import date_line, month_text
-from templates_docx.layout import DOTS_SHORT
+from forms.layout import DOTS_SHORT
 
 TITLE = "Báo cáo định kỳ"
 TEMPLATE = "bao_cao_dinh_ky.docx"

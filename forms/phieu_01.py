@@ -4,7 +4,7 @@ from forms import rules
 from forms.common import header_context, keep_whole, or_dots
 from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS, NO_SIGN,
                          REMEDY_STATUSES, SECTIONS)
-from templates_docx.layout import DOTS_SHORT, PHIEU_01_COLUMNS_MM
+from forms.layout import DOTS_SHORT, PHIEU_01_COLUMNS_MM
 
 TITLE = "Phiếu số 01"
 TEMPLATE = "phieu_01.docx"

@@ -413,3 +413,6 @@ def missing_form(month, year, today):
                 "quyết định.")),
         }
     return result
+
+
+REPORTS = {entry["report"]: entry for entry in report_calendar(2000)}  # labels, periods

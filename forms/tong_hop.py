@@ -3,7 +3,7 @@
 from forms import rules
 from forms.common import header_context, keep_whole
 from forms.vocab import IDENTIFICATION_RATINGS
-from templates_docx.layout import TONG_HOP_COLUMNS_MM
+from forms.layout import TONG_HOP_COLUMNS_MM
 
 TITLE = "Phiếu tổng hợp"
 TEMPLATE = "tong_hop.docx"

@@ -17,16 +17,15 @@ from datetime import datetime, timezone
 from marshmallow import ValidationError
 from sqlalchemy import func, select, update
 
-from api.errors import flatten
+from schemas.common import flatten
 from archive import audit, service
 from archive.models import Job, JobItem, User
 from archive.store import StoreError
-from forms.convert import ConversionError
+from office.engine import ConversionError
 from schemas import SCHEMAS
 
 KIND = "batch-issue"
 FORM = "phieu-01"
-MAX_ITEMS = 1000
 STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang phát hành", "done": "Đã xong"}
 
 
@@ -70,7 +69,7 @@ def run(app, job_id):
             pending = db.scalars(select(JobItem.id).where(JobItem.job_id == job_id,
                                                           JobItem.status == "pending")
                                  .order_by(JobItem.position)).all()
-        workers = max(1, len(app.extensions["converter"].workers))
+        workers = app.extensions["converter"].capacity
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for outcome in pool.map(lambda item_id: _issue_item(app, item_id), pending):
                 if isinstance(outcome, ConversionError):  # the engine is down: retry later

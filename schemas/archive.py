@@ -3,7 +3,7 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from forms.documents import FORMS
+from forms import FORMS
 from schemas.fields import MAX_YEAR, MIN_YEAR, Text
 
 

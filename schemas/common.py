@@ -2,11 +2,11 @@
 
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
-from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, Nested, Text
+from forms.layout import CELL_MAX
+from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, Nested, Text, quoted
 
 NAME_MAX = 200
 UNIT_MAX = 300
-CELL_MAX = 2000  # one table cell: a long paragraph, still far less than a page
 NOTE_MAX = 1000
 # Line breaks in one form, all its cells together: rendering them costs time that grows with the
 # square of their number (400,000 took 32 s, holding the whole process); 2,000 take a few ms, and
@@ -68,3 +68,21 @@ def _line_breaks_in(value):
     if isinstance(value, (list, tuple)):
         return sum(_line_breaks_in(item) for item in value)
     return 0
+
+
+UNKNOWN_FIELD = BaseSchema.error_messages["unknown"]
+
+
+def flatten(errors, prefix=""):
+    """{"person": {"full_name": [m]}} → {"person.full_name": [m]}; a schema-level "_schema"
+    error belongs to its parent's path; an unknown field's message names the field."""
+    flat = {}
+    for key, value in errors.items():
+        name = quoted(str(key), limit=100)
+        path = prefix if key == "_schema" else f"{prefix}.{name}" if prefix else name
+        if isinstance(value, dict):
+            flat.update(flatten(value, path))
+        else:
+            messages = [f"«{quoted(str(key))}»: {m}" if m == UNKNOWN_FIELD else m for m in value]
+            flat.setdefault(path or "_schema", []).extend(messages)
+    return flat

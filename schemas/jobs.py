@@ -5,10 +5,11 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import INCLUDE, Schema, fields
 
-from jobs.batch import MAX_ITEMS
 from schemas.archive import about
 from schemas.common import NAME_MAX, BaseSchema
 from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, List, Nested, Text
+
+MAX_ITEMS = 1000  # forms in one batch
 
 
 class BatchFormSchema(Schema):

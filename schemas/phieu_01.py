@@ -1,8 +1,9 @@
-"""Input of Phiếu số 01 (one person, one month): DESIGN.md section 5."""
+"""Input of Phiếu số 01 (one person, one month): the API's contract, described at /docs."""
 
 from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
                          REMEDY_STATUSES, SECTIONS)
-from schemas.common import CELL_MAX, NAME_MAX, NOTE_MAX, BaseSchema, HeaderFieldsMixin
+from forms.layout import CELL_MAX
+from schemas.common import NAME_MAX, NOTE_MAX, BaseSchema, HeaderFieldsMixin
 from schemas.fields import Choice, List, Nested, Text
 
 MAX_ITEMS = 100  # per section

@@ -3,7 +3,7 @@ report calendar (output). Every field is described in Vietnamese."""
 
 from marshmallow import Schema, fields, validate
 
-from archive.reports import REPORTS
+from forms.rules import REPORTS
 from schemas.fields import MAX_YEAR, MIN_YEAR, Text
 
 

@@ -1,7 +1,8 @@
-"""Input of the Phiếu tổng hợp (one unit, one month): DESIGN.md section 5."""
+"""Input of the Phiếu tổng hợp (one unit, one month): the API's contract, described at /docs."""
 
 from forms.vocab import IDENTIFICATION_RATINGS
-from schemas.common import CELL_MAX, NAME_MAX, BaseSchema, HeaderFieldsMixin
+from forms.layout import CELL_MAX
+from schemas.common import NAME_MAX, BaseSchema, HeaderFieldsMixin
 from schemas.fields import Choice, List, Nested, Text
 from schemas.phieu_01 import IDENTIFICATION_ALIASES
 

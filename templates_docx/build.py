@@ -6,7 +6,7 @@ timestamps and metadata) and lean: python-docx's default template carries ~790 K
 LibreOffice would parse on every conversion, so its styles are replaced by the handful used here
 and its unused parts are dropped.
 
-The Jinja tags placed here are filled by forms/render.py from the contexts of forms/phieu_01.py
+The Jinja tags placed here are filled by documents/render.py from the contexts of forms/phieu_01.py
 and forms/tong_hop.py.
 """
 
@@ -27,8 +27,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from forms.vocab import GROUP_II, IDENTIFICATION_RATING_COLUMNS, SECTIONS
-from templates_docx import layout as L
-from templates_docx import wording as W
+from forms import layout as L
+from forms import wording as W
 
 HERE = Path(__file__).resolve().parent
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -163,7 +163,7 @@ def _new_document(with_footnotes):
         doc.part.relate_to(part, RT.FOOTNOTES)
 
     props = doc.core_properties
-    # Title, subject and author are set per document by forms/render.py.
+    # Title, subject and author are set per document by documents/render.py.
     props.title = props.subject = props.author = ""
     props.language = L.LANGUAGE
     props.last_modified_by = ""
@@ -190,7 +190,7 @@ def _new_document(with_footnotes):
         _archive_stamp(footer)
     # The form opens with an empty paragraph of no height. LibreOffice starts a section (page
     # numbers from 1) only at a paragraph, and a print packet marks there where each form starts
-    # (forms/compose.py); alone or in a packet, a form then has the same height to lay out.
+    # (documents/compose.py); alone or in a packet, a form then has the same height to lay out.
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
@@ -199,7 +199,7 @@ def _new_document(with_footnotes):
 
 
 def _archive_stamp(footer):
-    """An archived form's code and QR code (filled by forms/render.py); empty otherwise."""
+    """An archived form's code and QR code (filled by documents/render.py); empty otherwise."""
     footer.is_linked_to_previous = False
     p = footer.paragraphs[0]
     p._p.style = "Footer"
@@ -314,7 +314,7 @@ def _tag_row(table, widths_mm, tag):
 
 
 def _issuer_and_date(doc):
-    """The top block: issuing body left, Party header and place/date right (DESIGN.md §3)."""
+    """The top block: issuing body left, Party header and place/date right (Nghị định 30, HD 36)."""
     widths = (L.HEADER_LEFT_MM, L.HEADER_RIGHT_MM)
     table = _table(doc, widths, borders=False)
     row = _add_row(table, widths)

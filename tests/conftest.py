@@ -131,7 +131,7 @@ class Archive:
 
     def __init__(self, app):
         from archive import accounts
-        from archive.access import limiter
+        from auth.access import limiter
         from archive.models import Base
         self.app, self.store = app, app.extensions["store"]
         self.sessions = app.extensions["database"].sessions

@@ -1,5 +1,5 @@
 """The access review (docs/SECURITY.md): every rule of the app's URL map, with every method it
-takes, has a decision in archive/access_review.py; the document's table is generated from those
+takes, has a decision in auth/review.py; the document's table is generated from those
 decisions; and the app answers each role exactly as decided, asked with real parameters (unit
 A's record, scan, job and unit code). API routes are asked with the role's API key, pages with
 its login cookie and the page's CSRF token. SQLite only: the roles are decided above the
@@ -15,12 +15,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from app import create_app
-from archive import access_review
-from archive.access_review import DECISIONS, LOGIN, ROLES
+from auth import review as access_review
+from auth.review import DECISIONS, LOGIN, ROLES
 from archive.models import Job
 from conftest import PASSWORD, Archive, example
 from test_batch_sheet import ROWS, filled_template
-from web import spreadsheet
+from sheets import tong_hop as tong_hop_sheet
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 UNIT_A = {"name": "Phòng Nội vụ", "parent": "Ủy ban nhân dân quận Nam Từ Liêm"}
@@ -40,8 +40,8 @@ def test_every_route_of_the_app_has_a_decision_and_every_decision_a_route(tmp_pa
                       "DATA_DIR": str(tmp_path / "files"), "CONVERT_WARM_START": False})
     routes = url_map_routes(app)
     assert not routes - DECISIONS.keys(), (
-        "routes without a decision in archive/access_review.py (add one, then run "
-        "`python -m archive.access_review`)", sorted(routes - DECISIONS.keys()))
+        "routes without a decision in auth/review.py (add one, then run "
+        "`python -m auth.review`)", sorted(routes - DECISIONS.keys()))
     assert not DECISIONS.keys() - routes, ("decisions for routes the app does not have",
                                            sorted(DECISIONS.keys() - routes))
     for key, (what, *cells) in DECISIONS.items():
@@ -54,8 +54,8 @@ def test_every_route_of_the_app_has_a_decision_and_every_decision_a_route(tmp_pa
 def test_the_security_document_shows_exactly_the_decisions():
     text = access_review.DOC.read_text("utf-8")
     assert text == access_review.with_table(text), (
-        "docs/SECURITY.md's table differs from archive/access_review.py: run "
-        "`python -m archive.access_review`")
+        "docs/SECURITY.md's table differs from auth/review.py: run "
+        "`python -m auth.review`")
     for (method, rule) in DECISIONS:
         assert f"`{method} {rule}`" in text
 
@@ -133,7 +133,7 @@ BODIES = {
     ("POST", "/api/v1/jobs/batch-issue/spreadsheet"): lambda who: {"data": {
         "file": upload(filled_template(ROWS[:1]), "lo.xlsx"), "month": "11", "year": "2026"}},
     ("POST", "/tong-hop/nhap-bang"): lambda who: {
-        "data": {"file": upload(spreadsheet.template_xlsx(), "bang.xlsx")}},
+        "data": {"file": upload(tong_hop_sheet.template_xlsx(), "bang.xlsx")}},
     ("POST", "/ho-so/<int:document_id>"): lambda who: {
         "data": {"file": upload(png(), "ban-quet.png")}},
     ("POST", "/xac-minh"): lambda who: {

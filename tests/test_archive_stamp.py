@@ -11,10 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import example, pdf_pages
-from forms.documents import FORMS, make_document
+from forms import FORMS
+from documents.make import make_document
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
-from templates_docx import layout, wording
+from forms import layout
+from forms import wording
 from test_documents import embedded_fonts
 
 CODE = "7K3Q-X9MD"

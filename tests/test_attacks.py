@@ -15,7 +15,7 @@ from conftest import PASSWORD, Archive, example, make_app
 from test_archive import login
 from test_jobs import wait_done
 from test_web import csrf_token, post_file
-from web import sheets
+from sheets import table as sheets
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -1,4 +1,4 @@
-"""A unit's Phiếu số 01 read from one sheet with one row per item (web/batch_sheet.py), and the
+"""A unit's Phiếu số 01 read from one sheet with one row per item (sheets/batch.py), and the
 template it reads.
 
 Every input is built here: openpyxl for .xlsx bytes (often the template itself, filled in),
@@ -14,9 +14,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from schemas.phieu_01 import Phieu01Schema
-from web.batch_sheet import (COLUMNS, HEADERS, SpreadsheetError, batch_template_xlsx,
-                             parse_batch, parse_batch_with_rows, row_of)
-from web.spreadsheet import template_xlsx as tong_hop_template
+from sheets.batch import (COLUMNS, HEADERS, SpreadsheetError, batch_template_xlsx,
+                          parse_batch, parse_batch_with_rows, row_of)
+from sheets.tong_hop import template_xlsx as tong_hop_template
 
 COMMON = {
     "unit": {"name": "Phòng Nội vụ", "parent": "Ủy ban nhân dân quận Nam Từ Liêm"},

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import example, make_app, pdf_pages
-from forms.convert import (ConversionTimeout, Converter, ConverterBusy, ConverterMissing,
+from office.engine import (ConversionTimeout, Converter, ConverterBusy, ConverterMissing,
                            QueueTimeout)
-from forms.documents import FORMS, make_document
+from forms import FORMS
+from documents.make import make_document
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from conftest import example, pdf_pages, squash, string_leaves
 from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS
-from templates_docx import wording as W
+from forms import wording as W
 
 A4_LANDSCAPE = (842, 595)  # points, rounded
 SLUGS = set(MONTHLY_RATINGS) | set(IDENTIFICATION_RATINGS) | {

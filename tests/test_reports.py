@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from archive.models import Member, Unit
-from archive.service import name_key
+from schemas.fields import name_key
 from conftest import ROOT, Archive, pdf_pages, squash
 
 YEAR = 2025

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from web.spreadsheet import COLUMNS, SpreadsheetError, parse, template_xlsx
+from sheets.tong_hop import COLUMNS, SpreadsheetError, parse, template_xlsx
 
 HEADER = ["TT", "Họ tên", "Đánh giá kết quả thực hiện", "Tồn tại", "Nguyên nhân",
           "Kết quả khắc phục", "Nhận diện biểu hiện", "Tốt", "TB", "Kém"]

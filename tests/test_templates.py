@@ -8,7 +8,9 @@ import pytest
 from docx.shared import Mm
 from lxml import etree
 
-from templates_docx import build, layout, wording
+from templates_docx import build
+from forms import layout
+from forms import wording
 
 BUILT = build.build_all()
 

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, make_app
-from web import spreadsheet
+from sheets import tong_hop as tong_hop_sheet
 
 
 @pytest.fixture
@@ -126,6 +126,6 @@ def test_spreadsheet_template_downloads_with_the_form_columns(web):
     response = web.get("/tong-hop/mau-bang.xlsx")
     assert response.status_code == 200
     assert "M%E1%BA%ABu%20b%E1%BA%A3ng" in response.headers["Content-Disposition"]
-    assert spreadsheet.parse("mau.xlsx", response.data) == []
+    assert tong_hop_sheet.parse("mau.xlsx", response.data) == []
     header = [c.value for c in next(openpyxl.load_workbook(io.BytesIO(response.data)).active.rows)]
-    assert header == [title for _key, title in spreadsheet.COLUMNS]
+    assert header == [title for _key, title in tong_hop_sheet.COLUMNS]

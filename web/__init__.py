@@ -11,10 +11,10 @@ import io
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 from flask_wtf.csrf import CSRFError
 
-from archive import access
+from auth import access
 from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATING_COLUMNS,
                          IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
-from web import spreadsheet
+from sheets import tong_hop as tong_hop_sheet
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
@@ -84,20 +84,20 @@ def phieu_01():
 
 @bp.route("/tong-hop")
 def tong_hop():
-    return render_template("tong_hop.html", columns=spreadsheet.COLUMNS,
+    return render_template("tong_hop.html", columns=tong_hop_sheet.COLUMNS,
                            issuer=archive_pages.account_unit(), needs_login=_needs_login(),
                            **_vocabularies())
 
 
 @bp.route("/tong-hop/mau-bang.xlsx")
 def spreadsheet_template():
-    return send_file(io.BytesIO(spreadsheet.template_xlsx()), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(tong_hop_sheet.template_xlsx()), mimetype=XLSX, as_attachment=True,
                      download_name="Mẫu bảng Phiếu tổng hợp.xlsx")
 
 
 @bp.route("/tong-hop/nhap-bang", methods=["POST"])
 def import_rows():
-    """Rows from an uploaded .xlsx/.csv file, or from text pasted from a spreadsheet."""
+    """Rows from an uploaded .xlsx/.csv file, or from text pasted from a tong_hop_sheet."""
     upload = request.files.get("file")
     if upload is not None:
         name, data = upload.filename or "", upload.read()
@@ -107,8 +107,8 @@ def import_rows():
         return jsonify(code=422, status="Unprocessable Entity",
                        message="Chưa chọn tệp hoặc chưa dán nội dung bảng tính."), 422
     try:
-        rows = spreadsheet.parse(name, data)
-    except spreadsheet.SpreadsheetError as error:
+        rows = tong_hop_sheet.parse(name, data)
+    except tong_hop_sheet.SpreadsheetError as error:
         return jsonify(code=422, status="Unprocessable Entity", message=error.message), 422
     return jsonify(rows=rows)
 

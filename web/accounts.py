@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from archive import access, accounts, audit, db
+from archive import accounts, audit, db
+from auth import access
 from schemas.fields import quoted
 
 bp = Blueprint("accounts", __name__, template_folder="templates")

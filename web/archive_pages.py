@@ -14,12 +14,13 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from archive import access, actions, audit, db, service
+from archive import actions, audit, db, service
+from auth import access
 from archive.actions import NOT_FOUND, readable_document, with_history
 from archive.models import ROLES, Unit
 from archive.store import StoreError
 from forms import clock
-from forms.documents import FORMS
+from forms import FORMS
 from schemas.archive import DocumentQuerySchema
 from web import bp
 

@@ -11,7 +11,8 @@ import json
 
 from flask import current_app, render_template, url_for
 
-from archive import access, audit, db, roster
+from archive import audit, db, roster
+from auth import access
 from archive.models import Job, Unit
 from forms import clock
 from schemas.fields import MAX_YEAR, MIN_YEAR

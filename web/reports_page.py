@@ -8,9 +8,10 @@ the login cookie and apply the same rules (a unit reads its own unit only); no s
 
 from flask import render_template, request
 
-from archive import access, db, reports, unit_month
+from archive import db, reports, unit_month
+from auth import access
 from archive.models import Unit
-from forms import clock
+from forms import clock, rules
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp
 from web.archive_pages import READERS, account_page
@@ -39,4 +40,4 @@ def reports_page():
         secretariat=secretariat,
         units=unit_month.units(db_session) if secretariat else [],
         own_unit=None if secretariat else db_session.get(Unit, principal.unit_id),
-        reports=reports.REPORTS, calendar=reports.calendar(year))
+        reports=rules.REPORTS, calendar=reports.calendar(year))

@@ -10,15 +10,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import access, db, roster, service
+from archive import db, roster, service
+from auth import access
 from archive.models import Unit
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
 from forms import clock
 from schemas.roster import TongHopRequestSchema
-from web import bp, roster_sheet
+from web import bp
+from sheets import roster as roster_sheet
 from web.archive_pages import READERS, account_page, error_page
-from web.sheets import SpreadsheetError
+from sheets.table import SpreadsheetError
 
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
                 "văn phòng.")

@@ -1,7 +1,7 @@
 """DOCX → PDF with warm LibreOffice workers. The rest of the service sees `Converter.convert`,
-`Converter.status`, `start` and `close`.
+`Converter.status`, `Converter.capacity`, `start` and `close`. It knows nothing of forms.
 
-N long-lived workers (forms/office_worker.py), each one soffice with its own profile, take
+N long-lived workers (office/worker.py), each one soffice with its own profile, take
 requests from a bounded queue:
 - more than `queue_size` requests waiting: 503 at once (ConverterBusy);
 - waiting past `queue_timeout`: 503 (QueueTimeout), without touching running conversions;
@@ -23,8 +23,8 @@ import time
 import weakref
 from pathlib import Path
 
-from forms.office_worker import (START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused,
-                                 WorkerTimeout)
+from office.worker import (START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused,
+                           WorkerTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # PDF base fonts, so no reader substitutes any.
 PDF_EXPORT_OPTIONS = {"EmbedStandardFonts": True, "ExportNotes": False, "UseTaggedPDF": True}
 PDFA_2B = {"SelectPdfVersion": 2}
-# A composed document (forms/compose.py) is a print packet: its Word bookmarks become named
+# A composed document (documents/compose.py) is a print packet: its Word bookmarks become named
 # destinations, which is how its PDF says where each form starts; and it is not tagged (the
 # structure a screen reader follows), which costs LibreOffice about a fifth of its time on a
 # packet (docs/BENCHMARKS.md). Every form issued into the archive stays tagged.
@@ -74,7 +74,7 @@ class Converter:
     def __init__(self, *, python="/usr/bin/python3",
                  soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
                  queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
-                 max_memory_mb=600, warmup=None):
+                 max_memory_mb=600, warmup=None, layout=None):
         self.python, self.soffice = python, soffice
         self.queue_size, self.queue_timeout, self.timeout = queue_size, queue_timeout, timeout
         self.max_conversions, self.max_memory_mb = max_conversions, max_memory_mb
@@ -85,8 +85,11 @@ class Converter:
         # Directories of this converter's own: two services given one work_dir never share a
         # LibreOffice profile. Removed, and the workers stopped, when the converter goes.
         self.home = Path(tempfile.mkdtemp(prefix="converter-", dir=work_dir))
-        self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home)
-                        for i in range(workers)]
+        # The rules a layout must keep, checked and mended after each layout: an object with
+        # EXPORT_OPTIONS, mark, rows_to_move, start_pages and unmark (the service gives
+        # documents/pagination.py). None: LibreOffice's layout as it is.
+        self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home,
+                                     layout=layout) for i in range(workers)]
         self._idle = queue.Queue()
         self._lock = threading.Lock()
         self._waiting = 0
@@ -126,6 +129,11 @@ class Converter:
         for worker in self.workers:
             threading.Thread(target=self._bring_up, args=(worker, None), daemon=True).start()
         threading.Thread(target=self._watch, daemon=True).start()
+
+    @property
+    def capacity(self):
+        """How many documents it converts at once."""
+        return len(self.workers)
 
     def close(self):
         self._finalizer()
@@ -179,7 +187,7 @@ class Converter:
     # ------------------------------------------------------------------ conversion
 
     def convert(self, docx, *, pdfa=False, composed=False):
-        """The PDF of `docx`; `composed` for several forms made one by forms/compose.py."""
+        """The PDF of `docx`; `composed` for several forms made one by documents/compose.py."""
         reason = self.missing()
         if reason:
             raise ConverterMissing(reason + " Chưa tạo được PDF; bản Word (?format=docx) vẫn "

@@ -3,7 +3,7 @@ Phiếu 01 in roster order) with a bookmark per form, and, for double-sided prin
 after each form of odd length so the next starts on a new sheet; or the same forms as separate
 PDFs in a ZIP.
 
-Forms are converted in chunks (forms/compose.py): LibreOffice loads a chunk once, and the PDF is
+Forms are converted in chunks (documents/compose.py): LibreOffice loads a chunk once, and the PDF is
 cut back into forms at the destinations the chunk's bookmarks became. While the workers convert
 one chunk, the next is rendered.
 """
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name, OutlineItem
 
-from forms.compose import compose, form_start
-from forms.convert import ConversionError
-from forms.documents import safe_filename
-from forms.render import render_body, render_document
+from documents.compose import compose, form_start
+from office.engine import ConversionError
+from documents.make import safe_filename
+from documents.render import render_body, render_document
 
 CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 
@@ -48,7 +48,7 @@ class Part:
 def convert_forms(forms, *, settings, converter, chunk=CHUNK):
     """The PDF pages of each form, in order, as Parts: a generator, so that the caller merges a
     chunk's forms while the workers convert the next ones."""
-    with ThreadPoolExecutor(max_workers=len(converter.workers)) as pool:
+    with ThreadPoolExecutor(max_workers=converter.capacity) as pool:
         pending = []
         for group in _chunks(forms, chunk):
             first, *others = group

@@ -10,9 +10,9 @@ not the values, which the schema validates as for any other request.
 from forms.vocab import IDENTIFICATION_RATING_COLUMNS, IDENTIFICATION_RATINGS
 from schemas.fields import fold, quoted
 from schemas.tong_hop import MAX_ROWS
-from templates_docx.wording import TONG_HOP_COLUMNS, TONG_HOP_LEVELS_HEAD, TONG_HOP_TOTAL
-from web.sheets import (SpreadsheetError, first_filled, header_keys, header_sheet, open_table,
-                        padded, row_values)
+from forms.wording import TONG_HOP_COLUMNS, TONG_HOP_LEVELS_HEAD, TONG_HOP_TOTAL
+from sheets.table import (SpreadsheetError, first_filled, header_keys, header_sheet, open_table,
+                          padded, row_values)
 
 __all__ = ["COLUMNS", "SpreadsheetError", "parse", "template_xlsx"]
 

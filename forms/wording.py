@@ -72,7 +72,7 @@ FOOTNOTES = {
         "- Việc tham mưu giải quyết thủ tục hành chính có đảm bảo đúng quy trình quy định, có "
         "bao nhiêu thủ tục chậm, muộn, không đúng quy trình, nguyên nhân, biện pháp khắc phục",
     ],
-    # The guidance ends with "không thành công", a slip for "không hoàn thành" (DESIGN.md §2).
+    # The guidance ends with "không thành công", a slip for "không hoàn thành".
     6: ["Xếp loại ở 4 mức độ: Hoàn thành xuất sắc, hoàn thành tốt, hoàn thành, không hoàn thành"],
     7: ["Xếp loại ở 3 mức độ: Tốt, Trung bình, Kém"],
 }

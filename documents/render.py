@@ -19,7 +19,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
-from templates_docx.layout import ARCHIVE_QR_MM
+from forms.layout import ARCHIVE_QR_MM
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 # The context key of the archive stamp in the templates' footers; the forms' contexts never use it.
@@ -105,7 +105,7 @@ def _property(text):
 def render_body(template_name, context):
     """Only the main part of the filled template, its w:body element: no document built, no
     header, footer or footnote rendered. For composing forms after the first of a chunk
-    (forms/compose.py), which take those from the first; such forms carry no archive stamp."""
+    (documents/compose.py), which take those from the first; such forms carry no archive stamp."""
     template, source = _body_source(template_name)
     xml = template.render_xml_part(source, template.docx._part, {**context, STAMP_KEY: None},
                                    _ENVIRONMENT)

@@ -1,4 +1,4 @@
-"""The service's handle on one LibreOffice worker: a helper process (forms/uno_helper.py, under
+"""The service's handle on one LibreOffice worker: a helper process (office/uno_helper.py, under
 the Python that has `uno`) driving one soffice.bin with a profile of its own.
 
 The helper leads its own process group, which soffice.bin joins, so one kill ends both.
@@ -14,8 +14,6 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-
-from forms import pagination
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +39,9 @@ class WorkerRefused(Exception):
 
 
 class OfficeWorker:
-    def __init__(self, index, *, python, soffice, home):
+    def __init__(self, index, *, python, soffice, home, layout=None):
         self.index = index
+        self.layout = layout
         self.python = python
         self.soffice = soffice
         self.profile = Path(home) / f"profile-{index}"
@@ -144,10 +143,15 @@ class OfficeWorker:
     # ----------------------------------------------------------------- one conversion
 
     def convert(self, docx, options, timeout, *, counted=True, composed=False):
-        """The PDF of `docx`. Where LibreOffice's layout breaks a pagination rule, the rows that
-        must move start new pages and the document is laid out again (forms/pagination.py), up
-        to PAGINATION_PASSES layouts in all, within `timeout`."""
+        """The PDF of `docx`. With layout rules (the Converter's `layout`), where LibreOffice's
+        layout breaks one, the document is mended and laid out again, up to PAGINATION_PASSES
+        layouts in all, within `timeout`."""
         deadline = time.monotonic() + timeout
+        pagination = self.layout
+        if pagination is None:
+            pdf = self._convert_once(docx, options, deadline, composed)
+            self._count(counted)
+            return pdf
         options = {**options, **pagination.EXPORT_OPTIONS}
         for passes_left in range(PAGINATION_PASSES - 1, -1, -1):
             started = time.monotonic()
@@ -159,10 +163,13 @@ class OfficeWorker:
             if not moves:
                 break
             docx = pagination.start_pages(docx, moves)
+        self._count(counted)
+        return pagination.unmark(pdf)
+
+    def _count(self, counted):
         if counted:
             self.conversions += 1
             self.total_conversions += 1
-        return pagination.unmark(pdf)
 
     def _convert_once(self, docx, options, deadline, composed):
         request = json.dumps({"size": len(docx), "filter_data": options,

@@ -99,3 +99,5 @@ SIZE_HEADING = 13
 assert sum(YEAR_END_COLUMNS_MM) == TEXT_WIDTH_MM
 assert sum(PERIODIC_COUNT_COLUMNS_MM) == TEXT_WIDTH_MM
 assert sum(PERIODIC_KEM_COLUMNS_MM) == TEXT_WIDTH_MM
+
+CELL_MAX = 2000  # characters in one table cell: a long paragraph, still far less than a page

@@ -7,11 +7,11 @@ text). Each
 form opens with an empty paragraph of no height (templates_docx/build.py); it gets a bookmark
 "form-NNNNN" here, so a form lays out in a packet exactly as alone. Converted
 with `Converter.convert(composed=True)`, the PDF has a named destination there, which is how the
-PDF is cut back into forms (forms/packet.py), and the worker sets each form's page style again
-(forms/uno_helper.py, start_forms_on_their_pages).
+PDF is cut back into forms (documents/packet.py), and the worker sets each form's page style again
+(office/uno_helper.py, start_forms_on_their_pages).
 
-The first form of a chunk is a whole document (forms.render.render_document); the others are only
-their rendered bodies (forms.render.render_body), which take the first's styles, headers, footers
+The first form of a chunk is a whole document (documents.render.render_document); the others are only
+their rendered bodies (documents.render.render_body), which take the first's styles, headers, footers
 and footnotes: forms of one of our templates, without archive stamp (a form issued into the
 archive, a QR picture per form in its footers, is converted on its own).
 """
@@ -24,13 +24,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.opc.oxml import serialize_part_xml
 
-FOOTNOTE_KINDS_KEPT_ONCE = ("separator", "continuationSeparator", "continuationNotice")
-
-
 def compose(first, bodies):
-    """One DOCX (bytes): the form `first` (a python-docx Document, from forms.render
+    """One DOCX (bytes): the form `first` (a python-docx Document, from documents.render
     .render_document), then each of `bodies` (w:body elements of the same template, from
-    forms.render.render_body), in order."""
+    documents.render.render_body), in order."""
     body = first.element.body
     section = body[-1]
     assert section.tag == qn("w:sectPr"), "a template's body ends with its section properties"

@@ -3,8 +3,8 @@
 The file's content decides what it is (an .xlsx workbook, or UTF-8/UTF-16 text split by commas,
 semicolons or tabs), never its name. Sizes are bounded before anything is parsed, and an .xlsx
 whose members would expand past a limit is refused unread. Every cell comes out as NFC text, dates
-written as Vietnamese read them (dd/mm/yyyy). Each reader (web/spreadsheet.py for the Phiếu tổng
-hợp, web/batch_sheet.py for a batch of Phiếu 01) keeps its own layout: headers, rows, messages.
+written as Vietnamese read them (dd/mm/yyyy). Each reader (sheets/tong_hop.py for the Phiếu tổng
+hợp, sheets/batch.py for a batch of Phiếu 01) keeps its own layout: headers, rows, messages.
 """
 
 import codecs
@@ -206,6 +206,23 @@ def header_sheet(title, headers, widths, text_columns=(), text_rows=500):
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+# What makes a spreadsheet tool read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def append_as_text(sheet, values):
+    """A row whose text stays text: openpyxl makes a string starting with "=" a live formula.
+    Text is stored as a string, and one that a spreadsheet tool would read as a formula gets
+    Excel's own quote prefix (as if typed with a leading apostrophe): shown as written, never
+    evaluated, in Excel or LibreOffice."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def cell_text(value):

@@ -1,4 +1,4 @@
-"""One LibreOffice worker's helper: `python3 forms/uno_helper.py --profile DIR [--soffice PATH]`.
+"""One LibreOffice worker's helper: `python3 office/uno_helper.py --profile DIR [--soffice PATH]`.
 
 It runs under the Python that has LibreOffice's `uno` module (Debian's python3-uno), so the
 service's own Python needs none. It starts one soffice.bin with its own user profile, connects to
@@ -111,7 +111,7 @@ def load(context, desktop, docx):
 
 
 def start_forms_on_their_pages(document):
-    """Each form of a composed document (forms/compose.py) on its own page style.
+    """Each form of a composed document (documents/compose.py) on its own page style.
 
     Every form is a section of its own, which LibreOffice imports as a page style of its own
     (first-page header, page numbers from 1), set on the form's first paragraph, a bookmark

@@ -3,10 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from forms import phieu_01, tong_hop
-from forms.render import render_docx
+from documents.render import render_docx
 
-FORMS = {"phieu-01": phieu_01, "tong-hop": tong_hop}
 MIMETYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

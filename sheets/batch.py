@@ -1,7 +1,7 @@
 """A unit's Phiếu số 01 for one month, read from one .xlsx or .csv sheet with one row per item,
 and the .xlsx template to fill in.
 
-An item is one row of a Phiếu 01's table (DESIGN.md section 5, `Item`): its section (Mục I, II.1,
+An item is one row of a Phiếu 01's table (schemas/phieu_01.py, `ItemSchema`): its section (Mục I, II.1,
 II.2, III, IV), its content, the person's own assessment and the competent level's, a note. Rows
 are grouped into one form per person, by name (as the archive tells people apart: NFC, any case,
 spaces collapsed), in the order people first appear. A person's position and two ratings may be
@@ -28,19 +28,19 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from archive.service import name_key
+from schemas.fields import name_key
 from forms.vocab import (GROUP_II, IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS,
                          MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
 from schemas.common import HeaderFieldsMixin
 from schemas.fields import fold, quoted
 from schemas.phieu_01 import MAX_ITEMS, AssessmentSchema, IdentificationSchema, Phieu01Schema
 from schemas.tong_hop import MAX_ROWS as MAX_PEOPLE
-from templates_docx.wording import (ASSESSMENT_COLUMNS, AUTHORITY_BLOCK,
-                                    IDENTIFICATION_RATING_LINE, MONTHLY_RATING_LINE, SELF_BLOCK,
-                                    TONG_HOP_COLUMNS)
-from web import spreadsheet
-from web.sheets import (SpreadsheetError, first_filled, header_keys, open_table,
-                        padded, row_values)
+from forms.wording import (ASSESSMENT_COLUMNS, AUTHORITY_BLOCK,
+                           IDENTIFICATION_RATING_LINE, MONTHLY_RATING_LINE, SELF_BLOCK,
+                           TONG_HOP_COLUMNS)
+from sheets import tong_hop as tong_hop_sheet
+from sheets.table import (SpreadsheetError, first_filled, header_keys, open_table,
+                          padded, row_values)
 
 __all__ = ["COLUMNS", "SpreadsheetError", "batch_template_xlsx", "parse_batch",
            "parse_batch_with_rows", "row_of"]
@@ -157,9 +157,9 @@ BLOCK_WIDTHS = {"result": 28, "cause": 22, "level": 26, "detail": 22, "remedy": 
                 "remedy_status": 11}
 
 # A Phiếu tổng hợp's sheet uploaded here by mistake: columns only the tổng hợp has.
-TONG_HOP_ONLY = {name for name, key in spreadsheet.KEY_OF.items()
+TONG_HOP_ONLY = {name for name, key in tong_hop_sheet.KEY_OF.items()
                  if key in ("shortcomings", "remedy_result", *IDENTIFICATION_RATINGS)}
-TONG_HOP_ONLY.add(spreadsheet.LEVELS_HEAD)
+TONG_HOP_ONLY.add(tong_hop_sheet.LEVELS_HEAD)
 
 
 class _RowError(Exception):
@@ -169,7 +169,7 @@ class _RowError(Exception):
 def parse_batch(filename, data, common):
     """The Phiếu 01 forms in an uploaded .xlsx or .csv sheet, as the API's JSON takes them.
 
-    `common` holds what every form of the batch shares (DESIGN.md section 5: unit, place,
+    `common` holds what every form of the batch shares (schemas/common.py: unit, place,
     signed_on, period, head_name); each form gets its own copy. `filename` is not trusted: the
     content decides the file's type. Raises SpreadsheetError: for an unreadable file or a wrong
     layout, one message; for problems in rows, every row's ("Dòng 7: …") in `problems`.
