@@ -36,7 +36,7 @@ from api.units import bp as units_bp
 from auth.access import limiter
 from documents import pagination
 from office.engine import ConversionError, Converter
-from forms import FORMS
+from forms import FORMS, rules
 from documents.make import MIMETYPES, make_document
 from schemas import SCHEMAS
 from web import bp as web_bp
@@ -54,6 +54,8 @@ DEFAULTS = {
     "CONVERT_TIMEOUT": 60,
     "CONVERT_MAX_CONVERSIONS": 1000,
     "CONVERT_MAX_MEMORY_MB": 600,
+    # III.1 «Tháng 5/2024: Triển khai Hướng dẫn này»: no Phiếu 01 is owed for earlier months.
+    "GUIDANCE_START": "05/2024",
     "PACKET_CHUNK": 12,  # forms per LibreOffice load in a print packet (docs/BENCHMARKS.md)
     "WORK_DIR": os.path.join(tempfile.gettempdir(), "phieu-service"),
     "LOG_LEVEL": "INFO",
@@ -137,6 +139,10 @@ def create_app(test_config=None, *, converter=None):
     app.config.from_prefixed_env("PHIEU")
     if test_config:
         app.config.from_mapping(test_config)
+    try:
+        app.config["GUIDANCE_START"] = rules.parse_month(app.config["GUIDANCE_START"])
+    except ValueError:
+        raise RuntimeError("PHIEU_GUIDANCE_START phải có dạng TT/NNNN, ví dụ 05/2024.") from None
     if app.config["TRUSTED_PROXIES"]:
         proxies = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

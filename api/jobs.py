@@ -16,7 +16,7 @@ from api.forms import content_disposition
 from archive import audit, db
 from auth import access
 from archive.models import Job, User
-from schemas.fields import name_key
+from forms.people import name_key
 from jobs import batch
 from schemas.common import PeriodSchema
 from schemas.jobs import BatchSchema, BatchSheetFieldsSchema, BatchSheetSchema, JobSchema

@@ -93,7 +93,8 @@ def year_end_report(query):
     unit = _unit(query.get("unit"), "report.year_end")
     try:
         result = reports.year_end(db.session(), current_app.extensions["store"], unit,
-                                  query["year"], person=query.get("person"))
+                                  query["year"], person=query.get("person"),
+                                  start=current_app.config["GUIDANCE_START"])
     except reports.ReportError as error:
         audit.record("report.year_end", "refused", detail=f"{unit.code} {query['year']}: "
                                                           f"{error.message}")
@@ -130,7 +131,7 @@ def periodic(query):
         units = [_unit(query.get("unit"), "report.periodic")]
         scope = units[0].code
     result = reports.periodic(db_session, current_app.extensions["store"], units, query["year"],
-                              query["report"])
+                              query["report"], start=current_app.config["GUIDANCE_START"])
     fmt = query["format"]
     audit.record("report.periodic", detail=f"{scope} {query['report']} {query['year']} {fmt}")
     if fmt == "json":

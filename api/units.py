@@ -164,7 +164,8 @@ def month_status(query, code, year, month):
     checked_period(year, month)
     unit = unit_for(code, "month.read")
     return roster.month_status(db.session(), current_app.extensions["store"], unit, year, month,
-                               today=query.get("today"))
+                               today=query.get("today"),
+                               start=current_app.config["GUIDANCE_START"])
 
 
 def overrides():

@@ -1,6 +1,6 @@
 """The archive's tables: units, accounts and their API keys, issued documents (each version its
-own row, never updated), the signed scans beside them, the audit log, units' rosters,
-background jobs and the logins ended before their time."""
+own row, never updated), the signed scans beside them, the audit log, units' rosters, the
+months excused from a Phiếu 01, background jobs and the logins ended before their time."""
 
 from datetime import date, datetime, timezone
 
@@ -167,6 +167,28 @@ class Member(Base):
     active_from: Mapped[date | None] = mapped_column(Date)
     active_to: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ExcusedMonth(Base):
+    """A month a person owes no Phiếu 01, as the competent level recorded it (II.3.1, Lưu ý 3:
+    illness, leave, maternity…): neither flagged as missing nor counted at year end."""
+
+    __tablename__ = "excused_months"
+    __table_args__ = (UniqueConstraint("unit_id", "person_key", "year", "month",
+                                       name="uq_excused_months_person_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    person_key: Mapped[str] = mapped_column(String(200))  # as Document.person_key
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(20))  # forms.vocab.EXCUSE_REASONS
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()
 
 
 class Job(Base):

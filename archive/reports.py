@@ -8,29 +8,39 @@ report_calendar); nothing here decides a rating.
 A cell's status:
 - "assessed": a Phiếu 01 with its identification result (Tốt, Trung bình, Kém);
 - "not_rated": a Phiếu 01 whose identification result was left blank (counts as not assessed);
-- "missing": no Phiếu 01 although the month's self-assessment deadline (the 25th, II.6.1) has
-  passed; the guidance (II.3.1, Lưu ý) rates such a month Không hoàn thành nhiệm vụ, which the
-  reports flag (the competent person decides: illness, leave… are excepted);
+- "missing": no Phiếu 01 although the month's self-assessment deadline (II.6.1, «trước ngày
+  25»: the 24th is its last day) has passed; rules.MISSING_MONTH_RULE: the month is Không hoàn
+  thành nhiệm vụ and counts as a month Kém at year end;
+- "excused": no Phiếu 01, and the competent level recorded why (illness, leave, maternity…,
+  II.3.1 Lưu ý 3): not counted;
 - "upcoming": no Phiếu 01 and the deadline has not passed yet: not counted;
-- "not_member": a roster member outside their dates with the unit: not counted.
+- "not_member": a roster member not with the unit on the deadline's last day: not counted;
+- "not_listed": someone known only from their Phiếu 01 (not on the roster), in a month without
+  one: the roster says who owes a form, so not counted;
+- "before_guidance": a month before the guidance's start (III.1, setting GUIDANCE_START): not
+  counted.
 """
 
 
 from archive import unit_month
-from schemas.fields import name_key
+from forms.people import name_key
 from forms import clock, rules
 from forms.phieu_01 import identification_text
-from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES
+from forms.vocab import (EXCUSE_REASONS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
+                         REMEDY_STATUSES)
 from schemas.fields import fold, quoted
 
 STATUSES = {
     "assessed": "Đã đánh giá, nhận diện",
     "not_rated": "Có Phiếu số 01 nhưng chưa ghi kết quả nhận diện",
     "missing": "Không có Phiếu số 01",
+    "excused": "Vắng có lý do được ghi nhận",
     "upcoming": "Chưa đến hạn tự đánh giá",
     "not_member": "Không công tác tại đơn vị",
+    "not_listed": "Không có trong danh sách của đơn vị",
+    "before_guidance": "Trước khi áp dụng Hướng dẫn",
 }
-UNCOUNTED = ("upcoming", "not_member")
+UNCOUNTED = ("upcoming", "not_member", "not_listed", "before_guidance", "excused")
 CONSEQUENCES = {
     "none": "Không giới hạn mức xếp loại năm",
     "cap": "Xếp loại năm không vượt quá mức Hoàn thành nhiệm vụ",
@@ -54,15 +64,13 @@ def month_year(month, year):
 
 
 def _with_unit(member, year, month):
-    first, last = unit_month.month_bounds(year, month)
-    return ((member.active_from is None or member.active_from <= last)
-            and (member.active_to is None or member.active_to >= first))
+    return rules.expected_of(member.active_from, member.active_to, month, year)
 
 
-def _cell(month, year, document, store, member, today):
+def _cell(month, year, document, store, member, today, start, excused):
     cell = {"month": month, "status": None, "identification_rating": None,
             "identification_label": None, "monthly_rating": None, "monthly_label": None,
-            "document_id": None, "code": None, "data": None}
+            "document_id": None, "code": None, "data": None, "excuse": None}
     if document is not None:
         data = unit_month.issued_data(store, document)
         rating, monthly = data.get("identification_rating"), data.get("monthly_rating")
@@ -70,9 +78,17 @@ def _cell(month, year, document, store, member, today):
                     identification_label=IDENTIFICATION_RATINGS.get(rating),
                     monthly_rating=monthly, monthly_label=MONTHLY_RATINGS.get(monthly),
                     document_id=document.id, code=document.code, data=data)
-    elif member is not None and not _with_unit(member, year, month):
+    elif not rules.counts_under_guidance(month, year, start):
+        cell["status"] = "before_guidance"
+    elif member is None:
+        cell["status"] = "not_listed"
+    elif not _with_unit(member, year, month):
         cell["status"] = "not_member"
-    elif today <= rules.self_assessment_deadline(month, year):
+    elif excused is not None:
+        cell["status"] = "excused"
+        cell["excuse"] = {"reason": excused.reason, "label": EXCUSE_REASONS[excused.reason],
+                          "note": excused.note}
+    elif not rules.self_assessment_deadline(month, year).missed_on(today):
         cell["status"] = "upcoming"
     else:
         cell["status"] = "missing"
@@ -80,9 +96,10 @@ def _cell(month, year, document, store, member, today):
     return cell
 
 
-def unit_people(db, store, unit, year, today=None):
+def unit_people(db, store, unit, year, today=None, start=rules.GUIDANCE_START):
     """The unit's people for the year with their twelve month cells, roster order first."""
     today = today or clock.today()
+    excused = unit_month.excused(db, unit.id, year)
     forms = {}
     names = {}
     for document in unit_month.latest_forms(db, unit.id, year):  # by month: the last wins
@@ -99,7 +116,8 @@ def unit_people(db, store, unit, year, today=None):
 
     people = []
     for key, name, position, member in listed:
-        months = [_cell(month, year, forms.get(key, {}).get(month), store, member, today)
+        months = [_cell(month, year, forms.get(key, {}).get(month), store, member, today, start,
+                        excused.get((key, month)))
                   for month in range(1, 13)]
         if position is None:  # from the latest form that names one
             position = next((cell["data"]["person"].get("position") for cell in reversed(months)
@@ -121,11 +139,13 @@ def _flags(person, year):
     for cell in person["months"]:
         when = f"Tháng {month_year(cell['month'], year)}"
         if cell["status"] == "missing":
-            flags.append({"code": "missing_form", "month": cell["month"], "message": (
-                f"{when}: không có Phiếu số 01. Theo Hướng dẫn (mục II.3.1, Lưu ý), cá nhân "
-                "không đánh giá, báo cáo trong tháng thì tháng đó được đánh giá «Không hoàn "
-                "thành nhiệm vụ» (trừ trường hợp khách quan, bất khả kháng: ốm đau, nghỉ phép, "
-                "nghỉ thai sản…).")})
+            flags.append({"code": "missing_form", "month": cell["month"],
+                          "message": f"{when}: không có Phiếu số 01. {rules.MISSING_MONTH_RULE}"})
+        elif cell["status"] == "excused":
+            note = f" ({cell['excuse']['note']})" if cell["excuse"]["note"] else ""
+            flags.append({"code": "excused", "month": cell["month"], "message": (
+                f"{when}: không có Phiếu số 01; cấp có thẩm quyền đã ghi nhận lý do vắng: "
+                f"{cell['excuse']['label']}{note}. Tháng này không tính khi xét kết quả năm.")})
         elif cell["status"] == "not_rated":
             flags.append({"code": "not_rated", "month": cell["month"], "message": (
                 f"{when}: Phiếu số 01 (mã {cell['code']}) chưa ghi kết quả đánh giá, nhận diện "
@@ -135,17 +155,19 @@ def _flags(person, year):
 
 def _year_end_of(person, year):
     monthly = {cell["month"]: cell["identification_rating"] for cell in person["months"]
-               if cell["status"] not in UNCOUNTED}
+               if cell["status"] not in UNCOUNTED and cell["status"] != "missing"}
     uncounted = [cell["month"] for cell in person["months"] if cell["status"] in UNCOUNTED]
-    result = rules.year_end(monthly, uncounted=uncounted)
+    missing = [cell["month"] for cell in person["months"] if cell["status"] == "missing"]
+    result = rules.year_end(monthly, uncounted=uncounted, missing=missing)
     counts = result["counts"]
     return {
         **{key: person[key] for key in ("full_name", "position", "on_roster", "months")},
         "counts": counts,
         "kem_months": counts["kem"],
         "trung_binh_months": counts["trung_binh"],
-        "missing_months": [cell["month"] for cell in person["months"]
-                           if cell["status"] == "missing"],
+        "missing_months": missing,
+        "excused_months": [cell["month"] for cell in person["months"]
+                           if cell["status"] == "excused"],
         "max_annual_rating": result["max_annual_rating"],
         "max_annual_rating_label": MONTHLY_RATINGS.get(result["max_annual_rating"]),
         "consequence": result["consequence"],
@@ -170,10 +192,10 @@ def _select_person(people, wanted):
     raise ReportError(f"Họ tên «{quoted(wanted)}» khớp nhiều người ({names}); hãy ghi đủ dấu.")
 
 
-def year_end(db, store, unit, year, *, person=None, today=None):
+def year_end(db, store, unit, year, *, person=None, today=None, start=rules.GUIDANCE_START):
     """The year-end results of a unit's people (or one person), as the API's JSON says."""
     today = today or clock.today()
-    people = unit_people(db, store, unit, year, today)
+    people = unit_people(db, store, unit, year, today, start)
     if person:
         people = _select_person(people, person)
     results = [_year_end_of(one, year) for one in people]
@@ -207,7 +229,7 @@ def _empty_counts():
 
 
 def _add(counts, cell):
-    if cell["status"] == "not_member":
+    if cell["status"] in ("not_member", "not_listed", "before_guidance", "excused"):
         return
     counts["people"] += 1
     if cell["status"] == "assessed":
@@ -235,7 +257,7 @@ def _sign_row(sign):
     }
 
 
-def periodic(db, store, units, year, report, *, today=None):
+def periodic(db, store, units, year, report, *, today=None, start=rules.GUIDANCE_START):
     """The Chỉ thị 24 section of a periodic report (II.8) for these units."""
     today = today or clock.today()
     entry = report_entry(year, report)
@@ -244,7 +266,7 @@ def periodic(db, store, units, year, report, *, today=None):
     totals = {month: _empty_counts() for month in months}
     per_unit, kem = [], []
     for unit in units:
-        people = unit_people(db, store, unit, year, today)
+        people = unit_people(db, store, unit, year, today, start)
         unit_counts = {month: _empty_counts() for month in months}
         for person in people:
             for cell in person["months"][first - 1:last]:
@@ -264,6 +286,7 @@ def periodic(db, store, units, year, report, *, today=None):
     return {
         "report": report, "label": entry["label"], "year": year,
         "period": {"from_month": first, "to_month": last}, "due": entry["due"],
+        "before": entry["before"],
         "replaces": REPLACES.get(report), "as_of": today,
         "all_units": len(units) != 1, "units": per_unit,
         "months": _month_rows(totals), "totals": _sum(totals.values()), "kem": kem,
@@ -287,6 +310,7 @@ def calendar(year, today=None):
     today = today or clock.today()
     return [{"report": entry["report"], "label": entry["label"], "year": year,
              "from_month": entry["period"][0], "to_month": entry["period"][1],
-             "due": entry["due"], "replaces": REPLACES.get(entry["report"]),
+             "due": entry["due"], "before": entry["before"],
+             "replaces": REPLACES.get(entry["report"]),
              "past_due": today > entry["due"]}
             for entry in rules.report_calendar(year)]

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from archive.models import Document, Member
-from archive.service import ArchiveError, name_key
-from archive.unit_month import issued_data, latest_forms, roster
+from archive.models import Document, ExcusedMonth, Member
+from archive.service import ArchiveError
+from forms.people import name_key
+from archive.unit_month import excused, issued_data, latest_forms, roster
 from forms import clock, rules
-from forms.compile import tong_hop_data
-from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS
+from forms.compile import Missing, tong_hop_data
+from forms.vocab import EXCUSE_REASONS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from schemas.roster import MAX_MEMBERS, MemberInSchema
 from schemas.tong_hop import TongHopSchema
@@ -30,10 +31,12 @@ STATUS_LABELS = {
     "co_phieu": "Đã có Phiếu số 01",
     "chua_co": "Chưa có Phiếu số 01",
     "qua_han": "Quá hạn, chưa có Phiếu số 01",
+    "vang_co_ly_do": "Vắng có lý do được ghi nhận, không cần Phiếu số 01",
 }
 FLAG_OVERDUE = "quá hạn"
 FLAG_NOT_ON_ROSTER = "không có trong danh sách"
-FLAG_INACTIVE = "không công tác trong tháng theo danh sách"
+FLAG_INACTIVE = "không công tác vào hạn tự đánh giá của tháng theo danh sách"
+FLAG_BEFORE_GUIDANCE = "tháng trước khi áp dụng Hướng dẫn (mục III.1)"
 NO_FORMS = ("Đơn vị chưa có Phiếu số 01 nào của tháng {month:02d}/{year} trong kho lưu trữ; "
             "hãy phát hành Phiếu số 01 của từng người trước khi lập phiếu tổng hợp.")
 
@@ -153,7 +156,8 @@ class PersonMonth:
     member: Member | None
     document: Document | None
     data: dict | None
-    inactive_member: Member | None = None  # on the roster, but not active during the month
+    inactive_member: Member | None = None  # on the roster, but owes no form for the month
+    excused: ExcusedMonth | None = None  # no form, and the competent level recorded why
 
     @property
     def full_name(self):
@@ -166,11 +170,13 @@ def month_forms(db, store, unit_id, year, month):
     name."""
     documents = {document.person_key: document
                  for document in latest_forms(db, unit_id, year, month)}
+    excused_months = excused(db, unit_id, year, month)
     people = []
     for member in roster(db, unit_id, year, month):
         document = documents.pop(member.person_key, None)
-        people.append(PersonMonth(member, document,
-                                  issued_data(store, document) if document else None))
+        people.append(PersonMonth(
+            member, document, issued_data(store, document) if document else None,
+            excused=None if document else excused_months.get((member.person_key, month))))
     if documents:
         everyone = {member.person_key: member for member in roster(db, unit_id)}
         for document in documents.values():  # latest_forms' order: by name without accents
@@ -187,22 +193,29 @@ def _form_summary(document, data):
             "identification_rating_label": IDENTIFICATION_RATINGS.get(identification)}
 
 
-def month_status(db, store, unit, year, month, today=None):
+def month_status(db, store, unit, year, month, today=None, start=rules.GUIDANCE_START):
     """The unit's month: who has a Phiếu 01 and who is missing, as of `today` (default: today in
     Hà Nội). After the deadline (rules.self_assessment_deadline) a missing Phiếu 01 is «quá hạn»
-    and the rules suggest Không hoàn thành nhiệm vụ (rules.missing_form)."""
+    and the rules suggest Không hoàn thành nhiệm vụ (rules.missing_form), unless the competent
+    level recorded why the person is away; before the guidance's `start` nothing is owed."""
     today = today or clock.today()
-    missing = rules.missing_form(month, year, today)
-    rows, counts = [], {"co_phieu": 0, "chua_co": 0, "qua_han": 0, "ngoai_danh_sach": 0}
+    missing = rules.missing_form(month, year, today, start)
+    rows, counts = [], {"co_phieu": 0, "chua_co": 0, "qua_han": 0, "vang_co_ly_do": 0,
+                        "ngoai_danh_sach": 0}
     for person in month_forms(db, store, unit.id, year, month):
         flags, suggestion = [], None
         if person.document is not None:
             status = "co_phieu"
+        elif person.excused is not None:
+            status = "vang_co_ly_do"
+            flags.append(EXCUSE_REASONS[person.excused.reason].lower())
         elif missing["overdue"]:
             status, suggestion = "qua_han", missing["suggestion"]
             flags.append(FLAG_OVERDUE)
         else:
             status = "chua_co"
+            if not missing["owed"]:
+                flags.append(FLAG_BEFORE_GUIDANCE)
         if person.member is None:
             flags.append(FLAG_INACTIVE if person.inactive_member else FLAG_NOT_ON_ROSTER)
             counts["ngoai_danh_sach"] += 1
@@ -229,12 +242,18 @@ def month_status(db, store, unit, year, month, today=None):
 
 
 def tong_hop_from_archive(db, store, unit, year, month, *, place=None, signed_on=None,
-                          head_name=None):
-    """The Phiếu tổng hợp's validated data for the unit's month, one row per latest Phiếu 01 in
-    roster order (forms.compile.tong_hop_data); ArchiveError (422) when there is none."""
-    forms = [person.data for person in month_forms(db, store, unit.id, year, month)
-             if person.data is not None]
-    if not forms:
+                          head_name=None, today=None, start=rules.GUIDANCE_START):
+    """The Phiếu tổng hợp's validated data for the unit's month in roster order
+    (forms.compile.tong_hop_data): a row per latest Phiếu 01, and per member who owes one and has
+    none (not excused); ArchiveError (422) when no Phiếu 01 is in."""
+    overdue = rules.missing_form(month, year, today or clock.today(), start)["overdue"]
+    forms = []
+    for person in month_forms(db, store, unit.id, year, month):
+        if person.data is not None:
+            forms.append(person.data)
+        elif person.member is not None and person.excused is None:
+            forms.append(Missing(person.member.full_name, overdue))
+    if all(isinstance(form, Missing) for form in forms):
         raise ArchiveError(NO_FORMS.format(month=month, year=year), 422)
     raw = tong_hop_data({"name": unit.name, "parent": unit.parent},
                         {"month": month, "year": year}, forms, place=place,

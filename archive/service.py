@@ -21,7 +21,8 @@ from archive.store import sha256
 from forms import FORMS
 from documents.make import make_document
 from schemas import SCHEMAS
-from schemas.fields import fold, name_key, quoted
+from schemas.fields import fold, quoted
+from forms.people import name_key
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 SCAN_TYPES = {  # signature at the start of the file → (media type, file extension)

@@ -1,5 +1,6 @@
-"""What the archive holds for a unit and a period: its roster for a month, and the latest version
-of each person's Phiếu 01 (or the unit's tổng hợp) with the data it was issued from.
+"""What the archive holds for a unit and a period: its roster for a month, the months excused, and
+the latest version of each person's Phiếu 01 (or the unit's tổng hợp) with the data it was
+issued from.
 
 Rosters, the month's status, the tổng hợp built from the archive, the print packet and the
 year-end and periodic reports all read through these few queries.
@@ -11,8 +12,9 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from archive.models import Document, Member, Unit
+from archive.models import Document, ExcusedMonth, Member, Unit
 from archive.service import is_latest_clause
+from forms import rules
 
 
 def month_bounds(year, month):
@@ -30,13 +32,22 @@ def units(db):
 
 
 def roster(db, unit_id, year=None, month=None):
-    """The unit's members in roster order; with a month, only those active during it."""
+    """The unit's members in roster order; with a month, only those who owe its Phiếu 01: with
+    the unit on the last day of its deadline (rules.expected_of)."""
     query = select(Member).where(Member.unit_id == unit_id)
     if month is not None:
-        first, last = month_bounds(year, month)
-        query = query.where(or_(Member.active_from.is_(None), Member.active_from <= last),
-                            or_(Member.active_to.is_(None), Member.active_to >= first))
+        day = rules.self_assessment_deadline(month, year).last_day
+        query = query.where(or_(Member.active_from.is_(None), Member.active_from <= day),
+                            or_(Member.active_to.is_(None), Member.active_to >= day))
     return db.scalars(query.order_by(Member.order, Member.id)).all()
+
+
+def excused(db, unit_id, year, month=None):
+    """The months the competent level excused, by (person key, month)."""
+    query = select(ExcusedMonth).where(ExcusedMonth.unit_id == unit_id, ExcusedMonth.year == year)
+    if month is not None:
+        query = query.where(ExcusedMonth.month == month)
+    return {(row.person_key, row.month): row for row in db.scalars(query)}
 
 
 def latest_forms(db, unit_id, year, month=None, form="phieu-01"):

@@ -34,7 +34,8 @@ def _note(counts, month, year):
         notes.append(f"{counts['khong_co_phieu']} {people} không có Phiếu số 01 (II.3.1: tháng "
                      "không hoàn thành nhiệm vụ)")
     if counts["chua_den_han"]:
-        deadline = f"trước ngày 25/{month:02d}/{year}" if month else "ngày 25 hằng tháng"
+        deadline = (f"trước ngày 25/{month:02d}/{year}" if month else
+                    "trước ngày 25 hằng tháng")
         notes.append(f"{counts['chua_den_han']} {people} chưa đến hạn tự đánh giá ({deadline})")
     return "; ".join(notes)
 
@@ -74,7 +75,7 @@ def context(result, settings):
     year = result["year"]
     units = result["units"]
     single = None if result["all_units"] else units[0]
-    due = f"trước ngày {_dmy(result['due'])}"
+    due = f"trước ngày {_dmy(result['before'])}"
     replaces = f"; thay báo cáo {result['replaces']}" if result["replaces"] else ""
     kem_number = 3 if result["all_units"] else 2
     return {

@@ -6,9 +6,10 @@ Vietnamese, NFC. Section numbers in messages (II.4, II.6.1, …) are those of th
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from forms import clock
+from forms.people import is_heads_own
 from forms.vocab import (
     IDENTIFICATION_LEVELS,
     IDENTIFICATION_RATINGS,
@@ -17,8 +18,9 @@ from forms.vocab import (
     SECTIONS,
 )
 
-SELF_ASSESSMENT_DAY = 25  # II.6.1
-COMPILATION_DAY = 28  # II.6.4
+MONTHLY_DEADLINE_DAY = 25  # II.6.1 (staff: «trước ngày 25»), II.6.4 (heads: «chậm nhất ngày 25»)
+# III.1: «Tháng 5/2024: Triển khai Hướng dẫn này»: the first month the guidance asks for.
+GUIDANCE_START = (2024, 5)
 REFS_SHOWN = 3  # how many item refs a message lists before "và … mục khác"
 
 SIDE_LABELS = {"self": "cá nhân tự đánh giá", "authority": "cấp có thẩm quyền đánh giá"}
@@ -129,28 +131,62 @@ def _quoted(label):
     return f"«{label}»"
 
 
-# --------------------------------------------------------------------------------- calendar
+# -------------------------------------------------------------------------------- deadlines
 
-# The guidance says "trước ngày 25 / 28 hằng tháng" and "trước ngày mùng 10 / 15/12". For unit
-# heads II.6.4 writes the same 25th as "chậm nhất ngày 25" (at the latest on the 25th), so every
-# "before day D" is read as "no later than day D": the returned date is the last day allowed.
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as the guidance words it (docs/REPORTS.md, «Hạn»). «Trước ngày D» (before
+    day D) leaves D − 1 as the last day in time; «chậm nhất ngày D» (at the latest on day D)
+    leaves D itself."""
+
+    named: date  # the day the guidance names
+    inclusive: bool  # «chậm nhất»: that day is still in time
+    section: str
+    wording: str  # the guidance's words, for messages
+
+    @property
+    def last_day(self):
+        return self.named if self.inclusive else self.named - timedelta(days=1)
+
+    def missed_on(self, day):
+        return day > self.last_day
 
 
 def self_assessment_deadline(month, year):
-    """Last day for the monthly self-assessment (II.6.1)."""
-    return date(year, month, SELF_ASSESSMENT_DAY)
+    """Staff's monthly self-assessment: II.6.1, «Trước ngày 25 hằng tháng, CBCCCVC tự đánh
+    giá…»: the 24th is the last day."""
+    return Deadline(date(year, month, MONTHLY_DEADLINE_DAY), False, "II.6.1",
+                    f"trước ngày {MONTHLY_DEADLINE_DAY} hằng tháng")
 
 
-def compilation_deadline(month, year):
-    """Last day for the monthly compilation (II.6.4)."""
-    return date(year, month, COMPILATION_DAY)
+def head_deadline(month, year):
+    """A unit head's own Phiếu 01 and, sent with it (the second II.6.4: «Riêng đối với cấp
+    trưởng, ngoài phiếu số 01 của cá nhân, cần gửi biểu tổng hợp…»), the unit's tổng hợp: the
+    first II.6.4, «Chậm nhất ngày 25 hằng tháng»: the 25th is the last day."""
+    return Deadline(date(year, month, MONTHLY_DEADLINE_DAY), True, "II.6.4",
+                    f"cấp trưởng chậm nhất ngày {MONTHLY_DEADLINE_DAY} hằng tháng, biểu tổng hợp "
+                    "gửi cùng Phiếu số 01 của mình")
+
+
+def phieu_01_deadline(data):
+    month, year = data["period"]["month"], data["period"]["year"]
+    return head_deadline(month, year) if is_heads_own(data) else self_assessment_deadline(
+        month, year)
+
+
+def counts_under_guidance(month, year, start=GUIDANCE_START):
+    """Whether the guidance asks for a Phiếu 01 for this month: from its start (III.1) on."""
+    return (year, month) >= tuple(start)
 
 
 def report_calendar(year):
-    """The periodic reports of II.8 for one year, in due-date order.
+    """The periodic reports of II.8 for one year, in due-date order: «gửi trước ngày mùng 10
+    của tháng đầu quý kế tiếp», «trước ngày mùng 10/7», «trước ngày 15/12». `before` is the day
+    the guidance names, `due` the last day in time (the day before).
 
     The 6-month report replaces quarter II's, the annual report quarter IV's. The annual report
-    is due on 15/12, before its period has ended; that is what the guidance prescribes.
+    is due before 15/12, before its period has ended; that is what the guidance prescribes.
     """
     reports = [
         ("quy_1", "Báo cáo quý I", (1, 3), date(year, 4, 10)),
@@ -159,23 +195,25 @@ def report_calendar(year):
         ("nam", "Báo cáo năm", (1, 12), date(year, 12, 15)),
     ]
     return [
-        {"report": report, "label": label, "period": period, "due": due}
-        for report, label, period, due in reports
+        {"report": report, "label": label, "period": period, "before": before,
+         "due": Deadline(before, False, "II.8", f"trước ngày {before:%d/%m}").last_day}
+        for report, label, period, before in reports
     ]
 
 
-def _date_warnings(data, today, deadline, late_code, late_what, rule):
+def _date_warnings(data, today, deadline, late_code, late_what):
     """Warnings on signed_on and period shared by both forms."""
     month, year = data["period"]["month"], data["period"]["year"]
     first_day = date(year, month, 1)
     warnings = []
     signed_on = data.get("signed_on")
     if signed_on is not None:
-        if signed_on > deadline:
+        if deadline.missed_on(signed_on):
             warnings.append(_warn(
                 late_code, "signed_on",
-                f"Phiếu ký ngày {_ddmmyyyy(signed_on)}, sau hạn {late_what} "
-                f"{_ddmmyyyy(deadline)} (mục {rule}: trước ngày {deadline.day} hằng tháng).",
+                f"Phiếu ký ngày {_ddmmyyyy(signed_on)}, quá hạn {late_what} (mục "
+                f"{deadline.section}: {deadline.wording}; ngày cuối cùng trong hạn: "
+                f"{_ddmmyyyy(deadline.last_day)}).",
             ))
         if signed_on < first_day:
             warnings.append(_warn(
@@ -256,8 +294,10 @@ def check_phieu_01(data, today=None):
                     "cần nêu rõ nội dung có biểu hiện.",
                 ))
 
+    # II.3.1, Lưu ý 3: signs pointed out and not remedied «sẽ xem xét, đánh giá không hoàn thành
+    # nhiệm vụ»: any other monthly rating is to be looked at again, «Hoàn thành» included.
     identification = given or suggested
-    if identification == "kem" and monthly in ("hoan_thanh_xuat_sac", "hoan_thanh_tot"):
+    if identification == "kem" and monthly and monthly != "khong_hoan_thanh":
         which = "là" if given else "gợi ý là"
         warnings.append(_warn(
             "monthly_rating_vs_identification", "monthly_rating",
@@ -267,10 +307,10 @@ def check_phieu_01(data, today=None):
             "đánh giá không hoàn thành nhiệm vụ; đề nghị xem lại xếp loại tháng.",
         ))
 
-    period = data["period"]
+    heads = is_heads_own(data)
     warnings += _date_warnings(
-        data, today, self_assessment_deadline(period["month"], period["year"]),
-        "late_self_assessment", "tự đánh giá", "II.6.1",
+        data, today, phieu_01_deadline(data), "late_self_assessment",
+        "tự đánh giá của cấp trưởng" if heads else "tự đánh giá",
     )
     return {
         "suggestions": {
@@ -316,8 +356,8 @@ def check_tong_hop(data, today=None):
 
     period = data["period"]
     warnings += _date_warnings(
-        data, today, compilation_deadline(period["month"], period["year"]),
-        "late_compilation", "tổng hợp", "II.6.4",
+        data, today, head_deadline(period["month"], period["year"]), "late_compilation",
+        "gửi biểu tổng hợp",
     )
     return {
         "suggestions": {"counts": _counts(row.get("rating") for row in rows)},
@@ -328,17 +368,21 @@ def check_tong_hop(data, today=None):
 # ------------------------------------------------------------------------------- year end
 
 
-def year_end(monthly, *, uncounted=()):
+def year_end(monthly, *, uncounted=(), missing=()):
     """Consequences for the annual rating of a year's monthly identification results (II.7).
 
     `monthly` maps months 1–12 to an identification slug, or None when the month was not
-    assessed; a month left out counts as not assessed too. `uncounted` months (not due yet, or
-    when the person was not with the unit) count in no level, "chua_danh_gia" included.
+    assessed; a month left out counts as not assessed too. `uncounted` months (before the
+    guidance, not due yet, not with the unit, or excused by the competent level) count in no
+    level, "chua_danh_gia" included. `missing` months (no Phiếu 01 past the deadline) count as
+    Kém (MISSING_MONTH_RULE).
     """
-    if not set(monthly) <= set(range(1, 13)) or not set(uncounted) <= set(range(1, 13)):
+    months = set(range(1, 13))
+    if not set(monthly) | set(uncounted) | set(missing) <= months:
         raise ValueError("months must be 1 to 12")
     if not set(monthly.values()) <= set(IDENTIFICATION_RATINGS) | {None}:
         raise ValueError("unknown identification rating")
+    monthly = {**monthly, **dict.fromkeys(missing, "kem")}
     counted = [month for month in range(1, 13) if month not in set(uncounted)]
     counts = _counts(monthly.get(month) for month in counted)
     kem, tb_or_worse = counts["kem"], counts["trung_binh"] + counts["kem"]
@@ -346,11 +390,14 @@ def year_end(monthly, *, uncounted=()):
     summary = (
         f"{counts['tot']} tháng Tốt, {counts['trung_binh']} tháng Trung bình, {kem} tháng Kém"
     )
+    if missing:
+        summary += (f" (trong đó {len(missing)} tháng không có Phiếu số 01, tính như tháng Kém "
+                    "theo mục II.3.1, Lưu ý)")
     if counts["chua_danh_gia"]:
         summary += f", {counts['chua_danh_gia']} tháng chưa đánh giá, nhận diện"
     if len(counted) < 12:
-        summary += f" ({12 - len(counted)} tháng chưa đến hạn hoặc không công tác tại đơn vị, " \
-                   "không tính)"
+        summary += (f" ({12 - len(counted)} tháng không tính: trước khi áp dụng Hướng dẫn, chưa "
+                    "đến hạn, không công tác tại đơn vị hoặc vắng có lý do được ghi nhận)")
     fail_label = _quoted(MONTHLY_RATINGS["khong_hoan_thanh"])
 
     # At 3 months Kém both rules apply; the stricter (fail) is checked first.
@@ -388,31 +435,60 @@ def year_end(monthly, *, uncounted=()):
 
 # ------------------------------------------------------------------------ a missing Phiếu 01
 
+# What a month without a Phiếu 01 means, said the same way by the unit's month, the tổng hợp
+# compiled from the archive and the year-end report. II.3.1 (Lưu ý 1) rates such a month
+# «Không hoàn thành nhiệm vụ» «và sẽ bị gắn với các biểu hiện vi phạm liên quan»: signs that
+# nothing shows remedied, which II.4 calls Kém; so II.7 counts it as a month Kém. Lưu ý 3's
+# exception (illness, leave, maternity…) is the competent level's to record: such a month is
+# excused and not counted.
+MISSING_MONTH_RULE = (
+    "Theo mục II.3.1 (Lưu ý), cá nhân không thực hiện nghiêm túc việc xây dựng kế hoạch, đánh "
+    "giá và báo cáo kết quả thực hiện thì tháng đó được đánh giá «Không hoàn thành nhiệm vụ» và "
+    "bị gắn với các biểu hiện vi phạm liên quan; khi xét kết quả năm (mục II.7), tháng này được "
+    "tính như một tháng Kém, trừ khi cấp có thẩm quyền ghi nhận lý do khách quan, bất khả kháng "
+    "(ốm đau, nghỉ phép, nghỉ thai sản…)."
+)
 
-def missing_form(month, year, today):
+
+def expected_of(active_from, active_to, month, year):
+    """Whether a roster member owes a Phiếu 01 for the month: with the unit on the last day of
+    its deadline (II.6.1). Who left on the 10th, or joins on the 26th, owes none."""
+    day = self_assessment_deadline(month, year).last_day
+    return (active_from is None or active_from <= day) and (active_to is None or active_to >= day)
+
+
+def missing_form(month, year, today, start=GUIDANCE_START):
     """What the guidance says of a person with no Phiếu 01 for a month, as of `today`.
 
-    Before the self-assessment deadline (II.6.1, the 25th, that day included) the form is only
-    not yet in: no suggestion. After it, II.3.1 (Lưu ý) applies: who did not assess and report in
-    a month is rated Không hoàn thành nhiệm vụ for that month; suggested, the competent person
-    decides.
+    Before the guidance's start (III.1) nothing is owed. Until the self-assessment deadline
+    (II.6.1, «trước ngày 25»: the 24th included) the form is only not yet in: no suggestion.
+    After it, MISSING_MONTH_RULE: suggested, the competent person decides.
     """
     deadline = self_assessment_deadline(month, year)
-    overdue = today > deadline
-    result = {"overdue": overdue, "deadline": deadline, "suggestion": None}
+    owed = counts_under_guidance(month, year, start)
+    overdue = owed and deadline.missed_on(today)
+    result = {"owed": owed, "overdue": overdue, "deadline": deadline.last_day,
+              "suggestion": None}
     if overdue:
-        label = MONTHLY_RATINGS["khong_hoan_thanh"]
         result["suggestion"] = {
             "monthly_rating": "khong_hoan_thanh",
-            "monthly_rating_label": label,
+            "monthly_rating_label": MONTHLY_RATINGS["khong_hoan_thanh"],
             "message": unicodedata.normalize("NFC", (
-                f"Chưa có Phiếu số 01 tháng {month:02d}/{year} dù đã quá hạn tự đánh giá "
-                f"{_ddmmyyyy(deadline)} (mục II.6.1). Theo mục II.3.1 (Lưu ý), cá nhân không "
-                "thực hiện nghiêm túc việc xây dựng kế hoạch, đánh giá và báo cáo kết quả thực "
-                f"hiện thì tháng đó được đánh giá {_quoted(label)}; cấp có thẩm quyền xem xét, "
-                "quyết định.")),
+                f"Chưa có Phiếu số 01 tháng {month:02d}/{year} dù đã quá hạn tự đánh giá (mục "
+                f"II.6.1: {deadline.wording}; ngày cuối cùng trong hạn: "
+                f"{_ddmmyyyy(deadline.last_day)}). {MISSING_MONTH_RULE}")),
         }
     return result
+
+
+def parse_month(text):
+    """"05/2024" → (2024, 5): a month as the settings write it (PHIEU_GUIDANCE_START)."""
+    if isinstance(text, (tuple, list)):
+        return tuple(text)
+    month, _, year = str(text).partition("/")
+    if not (month.strip().isdigit() and year.strip().isdigit()) or not 1 <= int(month) <= 12:
+        raise ValueError(f"a month is written MM/YYYY, not {text!r}")
+    return int(year), int(month)
 
 
 REPORTS = {entry["report"]: entry for entry in report_calendar(2000)}  # labels, periods

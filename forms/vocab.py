@@ -54,3 +54,12 @@ SECTIONS = {
 }
 # Group II has a title row of its own above II.1 and II.2, with no items directly under it.
 GROUP_II = ("II", "Nhóm tiêu chí kết quả thực hiện chức trách, nhiệm vụ được giao trong tháng")
+
+# Why a person owes no Phiếu 01 for a month, as the competent level records it (II.3.1, Lưu ý 3:
+# «Trừ trường hợp do yếu tố khách quan, bất khả kháng như: Do đau ốm, nghỉ phép, nghỉ thai sản…»).
+EXCUSE_REASONS = {
+    "om_dau": "Đau ốm",
+    "nghi_phep": "Nghỉ phép",
+    "thai_san": "Nghỉ thai sản",
+    "khac": "Lý do khách quan, bất khả kháng khác",
+}

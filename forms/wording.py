@@ -89,8 +89,11 @@ YEAR_END_CONSEQUENCE = "Hệ quả đối với xếp loại năm (mục II.7)"
 YEAR_END_LEGEND = (
     "Ghi chú: Tốt, TB (Trung bình), Kém: kết quả đánh giá, nhận diện biểu hiện của tháng theo "
     "Phiếu số 01 đã lưu; «—»: không có Phiếu số 01 (mục II.3.1, Lưu ý: tháng đó được đánh giá "
-    "Không hoàn thành nhiệm vụ); «?»: Phiếu số 01 chưa ghi kết quả nhận diện; ô trống: chưa đến "
-    "hạn tự đánh giá hoặc không công tác tại đơn vị."
+    "Không hoàn thành nhiệm vụ, gắn với các biểu hiện vi phạm liên quan; tính như một tháng Kém); "
+    "«V»: vắng có lý do được cấp có thẩm quyền ghi nhận (ốm đau, nghỉ phép, nghỉ thai sản…; không "
+    "tính); «?»: Phiếu số 01 chưa ghi kết quả nhận diện; ô trống: trước khi áp dụng Hướng dẫn "
+    "(mục III.1), chưa đến hạn tự đánh giá, hoặc không có trong danh sách cán bộ của đơn vị vào "
+    "hạn đó (không tính)."
 )
 YEAR_END_RULE = (
     "Mục II.7: có từ 02 đến 3 tháng Kém, xếp loại năm không vượt quá mức Hoàn thành nhiệm vụ; "

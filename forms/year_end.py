@@ -9,7 +9,8 @@ TITLE = "Kết quả đánh giá, nhận diện năm"
 TEMPLATE = "ket_qua_nam.docx"
 # What a month's cell of the printed table shows; the legend under the table explains them.
 MARKS = {"tot": "Tốt", "trung_binh": "TB", "kem": "Kém"}
-STATUS_MARKS = {"missing": "—", "not_rated": "?", "upcoming": "", "not_member": ""}
+STATUS_MARKS = {"missing": "—", "not_rated": "?", "excused": "V", "upcoming": "",
+                "not_member": "", "not_listed": "", "before_guidance": ""}
 
 
 def mark(cell, marks, statuses):
@@ -25,7 +26,10 @@ def months_text(months):
 def _consequence(person):
     text = person["consequence_label"]
     if person["missing_months"]:
-        text += f".\nKhông có Phiếu số 01: tháng {months_text(person['missing_months'])}"
+        text += (f".\nKhông có Phiếu số 01: tháng {months_text(person['missing_months'])} "
+                 "(tính như tháng Kém)")
+    if person["excused_months"]:
+        text += f".\nVắng có lý do: tháng {months_text(person['excused_months'])} (không tính)"
     return text
 
 

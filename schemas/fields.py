@@ -184,8 +184,3 @@ class List(fields.List):
         self.error_messages = _labelled(label, "list")
         self.validators[0].error = self.error_messages["too_many"].format(max=max_items)
         self.metadata["maxItems"] = max_items
-
-
-def name_key(name):
-    """A person's name as the archive matches it: NFC, case and spacing ignored."""
-    return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())

@@ -63,12 +63,21 @@ class ReportUnitSchema(Schema):
     parent = fields.String(**about("Cơ quan cấp trên"))
 
 
+class ExcuseSchema(Schema):
+    reason = fields.String(**about("Mã lý do: om_dau, nghi_phep, thai_san, khac"))
+    label = fields.String(**about("Lý do, bằng lời"))
+    note = fields.String(**about("Ghi chú"))
+
+
 class MonthCellSchema(Schema):
     month = fields.Integer(**about("Tháng (1–12)"))
     status = fields.String(**about(
         "assessed: đã đánh giá, nhận diện; not_rated: có Phiếu 01 nhưng chưa ghi kết quả nhận "
-        "diện; missing: không có Phiếu 01 dù đã quá hạn tự đánh giá (ngày 25); upcoming: chưa "
-        "đến hạn; not_member: không công tác tại đơn vị tháng đó (theo danh sách)"))
+        "diện; missing: không có Phiếu 01 dù đã quá hạn tự đánh giá (trước ngày 25), tính như "
+        "tháng Kém (mục II.3.1, Lưu ý); excused: cấp có thẩm quyền đã ghi nhận lý do vắng, không "
+        "tính; upcoming: chưa đến hạn; not_member: không công tác tại đơn vị vào hạn tự đánh giá "
+        "(theo danh sách); not_listed: không có trong danh sách, tháng không có phiếu không tính; "
+        "before_guidance: trước khi áp dụng Hướng dẫn (mục III.1)"))
     status_label = fields.String(**about("Trạng thái, bằng lời"))
     identification_rating = fields.String(allow_none=True, **about(
         "Kết quả đánh giá, nhận diện biểu hiện: tot, trung_binh, kem"))
@@ -77,18 +86,21 @@ class MonthCellSchema(Schema):
     monthly_label = fields.String(allow_none=True, **about("Xếp loại tháng, bằng lời"))
     document_id = fields.Integer(allow_none=True, **about("Số hồ sơ của Phiếu 01 (bản mới nhất)"))
     code = fields.String(allow_none=True, **about("Mã lưu trữ của Phiếu 01"))
+    excuse = fields.Nested(ExcuseSchema, allow_none=True, **about(
+        "Lý do vắng cấp có thẩm quyền đã ghi nhận (khi status là excused)"))
 
 
 class YearCountsSchema(Schema):
     tot = fields.Integer(**about("Số tháng Tốt"))
     trung_binh = fields.Integer(**about("Số tháng Trung bình"))
-    kem = fields.Integer(**about("Số tháng Kém"))
+    kem = fields.Integer(**about("Số tháng Kém, kể cả tháng không có Phiếu 01"))
     chua_danh_gia = fields.Integer(**about(
         "Số tháng chưa đánh giá, nhận diện (không có phiếu, hoặc phiếu chưa ghi kết quả)"))
 
 
 class FlagSchema(Schema):
-    code = fields.String(**about("missing_form (không có Phiếu 01) hoặc not_rated"))
+    code = fields.String(**about("missing_form (không có Phiếu 01), excused (vắng có lý do) "
+                                 "hoặc not_rated"))
     month = fields.Integer(**about("Tháng"))
     message = fields.String(**about("Nội dung, bằng lời"))
 
@@ -102,7 +114,10 @@ class PersonYearSchema(Schema):
     kem_months = fields.Integer(**about("Số tháng Kém"))
     trung_binh_months = fields.Integer(**about("Số tháng Trung bình"))
     missing_months = fields.List(fields.Integer(), **about(
-        "Các tháng không có Phiếu 01 (mục II.3.1, Lưu ý: tháng đó không hoàn thành nhiệm vụ)"))
+        "Các tháng không có Phiếu 01 (mục II.3.1, Lưu ý: tháng đó không hoàn thành nhiệm vụ, "
+        "tính như tháng Kém)"))
+    excused_months = fields.List(fields.Integer(), **about(
+        "Các tháng vắng có lý do được cấp có thẩm quyền ghi nhận (không tính)"))
     max_annual_rating = fields.String(allow_none=True, **about(
         "Mức xếp loại năm cao nhất được phép (hoan_thanh, khong_hoan_thanh) hoặc null"))
     max_annual_rating_label = fields.String(allow_none=True, **about("Mức đó, bằng lời"))
@@ -190,7 +205,9 @@ class PeriodicSchema(Schema):
     label = fields.String(**about("Tên kỳ báo cáo"))
     year = fields.Integer(**about("Năm"))
     period = fields.Nested(ReportPeriodSchema, **about("Các tháng của kỳ"))
-    due = fields.Date(**about("Hạn gửi (mục II.8)"))
+    due = fields.Date(**about("Hạn gửi: ngày cuối cùng được gửi (mục II.8: «trước ngày…», tức "
+                              "ngày trước ngày ghi trong Hướng dẫn)"))
+    before = fields.Date(**about("Ngày Hướng dẫn ghi: gửi trước ngày này (mục II.8)"))
     replaces = fields.String(allow_none=True, **about("Báo cáo quý được thay (nếu có)"))
     as_of = fields.Date(**about("Ngày lập"))
     all_units = fields.Boolean(**about("Báo cáo chung của nhiều đơn vị (văn phòng)"))
@@ -208,5 +225,6 @@ class CalendarEntrySchema(Schema):
     from_month = fields.Integer(**about("Từ tháng"))
     to_month = fields.Integer(**about("Đến tháng"))
     due = fields.Date(**about("Hạn gửi: ngày cuối cùng được gửi"))
+    before = fields.Date(**about("Ngày Hướng dẫn ghi: gửi trước ngày này (mục II.8)"))
     replaces = fields.String(allow_none=True, **about("Báo cáo quý được thay (nếu có)"))
     past_due = fields.Boolean(**about("Đã quá hạn so với hôm nay"))

@@ -143,11 +143,12 @@ class StatusRowSchema(Schema):
                                                     "trong danh sách)"))
     on_roster = fields.Boolean(**about("Có trong danh sách của đơn vị"))
     status = fields.String(**about(
-        "co_phieu (đã có Phiếu số 01), chua_co (chưa có, còn trong hạn) hoặc qua_han (quá hạn "
-        "mà chưa có)"))
+        "co_phieu (đã có Phiếu số 01), chua_co (chưa có, còn trong hạn), qua_han (quá hạn "
+        "mà chưa có) hoặc vang_co_ly_do (cấp có thẩm quyền đã ghi nhận lý do vắng)"))
     status_label = fields.String(**about("Tình trạng, bằng lời"))
     flags = fields.List(fields.String(), **about(
-        "Các lưu ý: «quá hạn», «không có trong danh sách»"))
+        "Các lưu ý: «quá hạn», «không có trong danh sách», lý do vắng, «tháng trước khi áp "
+        "dụng Hướng dẫn (mục III.1)»"))
     document = fields.Nested(LatestFormSchema, allow_none=True, **about(
         "Phiếu số 01 mới nhất của tháng (trống: chưa có)"))
     suggestion = fields.Nested(SuggestionSchema, allow_none=True, **about(
@@ -160,14 +161,15 @@ class MonthStatusSchema(Schema):
     year = fields.Integer(**about("Năm"))
     month = fields.Integer(**about("Tháng"))
     today = fields.Date(**about("Ngày xét tình trạng"))
-    deadline = fields.Date(**about("Hạn tự đánh giá (mục II.6.1: trước ngày 25)"))
+    deadline = fields.Date(**about("Ngày cuối cùng trong hạn tự đánh giá (mục II.6.1: trước "
+                                   "ngày 25, tức ngày 24)"))
     overdue = fields.Boolean(**about("Đã quá hạn tự đánh giá"))
     rows = fields.List(fields.Nested(StatusRowSchema), **about(
         "Mỗi người một dòng: người trong danh sách theo thứ tự, rồi người có phiếu mà không có "
         "trong danh sách, theo tên"))
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), **about(
-        "Số người theo tình trạng (co_phieu, chua_co, qua_han) và số người ngoài danh sách "
-        "(ngoai_danh_sach)"))
+        "Số người theo tình trạng (co_phieu, chua_co, qua_han, vang_co_ly_do) và số người "
+        "ngoài danh sách (ngoai_danh_sach)"))
     tong_hop = fields.Nested(LatestFormSchema, allow_none=True, **about(
         "Phiếu tổng hợp mới nhất của tháng, nếu đã phát hành"))
 

@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from schemas.fields import name_key
+from forms.people import name_key
 from forms.vocab import (GROUP_II, IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS,
                          MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
 from schemas.common import HeaderFieldsMixin

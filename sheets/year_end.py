@@ -13,8 +13,9 @@ from sheets.table import append_as_text
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The printed report's marks, spelled out.
-SHEET_STATUS = {"missing": "Không có phiếu", "not_rated": "Chưa ghi kết quả", "upcoming": "",
-                "not_member": ""}
+SHEET_STATUS = {"missing": "Không có phiếu (tính Kém)", "not_rated": "Chưa ghi kết quả",
+                "excused": "Vắng có lý do", "upcoming": "", "not_member": "",
+                "not_listed": "", "before_guidance": ""}
 
 SHEET_HEADERS = (
     ["TT", "Họ và tên", "Chức vụ"] + [f"T{month}" for month in range(1, 13)]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from forms import rules
-from forms.compile import tong_hop_data, tong_hop_row
+from forms.compile import Missing, tong_hop_data, tong_hop_row
 from schemas.tong_hop import TongHopSchema
 
 
@@ -28,13 +28,21 @@ def person(name="Nguyễn Văn An", sections=None, **extra):
 
 
 @pytest.mark.parametrize("today, overdue", [
-    (date(2026, 11, 1), False), (date(2026, 11, 25), False), (date(2026, 11, 26), True),
+    (date(2026, 11, 1), False), (date(2026, 11, 24), False), (date(2026, 11, 25), True),
     (date(2027, 1, 3), True), (date(2026, 10, 30), False)])
-def test_missing_form_is_overdue_only_after_the_25th(today, overdue):
+def test_missing_form_is_overdue_from_the_25th(today, overdue):
+    """II.6.1: «Trước ngày 25 hằng tháng»: the 24th is the last day in time."""
     result = rules.missing_form(11, 2026, today)
-    assert result["deadline"] == date(2026, 11, 25)
+    assert result["deadline"] == date(2026, 11, 24)
     assert result["overdue"] is overdue
     assert (result["suggestion"] is not None) is overdue
+
+
+@pytest.mark.parametrize("month, year, owed", [(4, 2024, False), (5, 2024, True)])
+def test_no_form_is_owed_before_the_guidance(month, year, owed):
+    result = rules.missing_form(month, year, date(2026, 1, 1))
+    assert result["owed"] is owed and result["overdue"] is owed
+    assert rules.missing_form(month, year, date(2026, 1, 1), start=(2024, 6))["owed"] is False
 
 
 def test_missing_form_suggests_khong_hoan_thanh_citing_ii_3_1():
@@ -43,9 +51,17 @@ def test_missing_form_suggests_khong_hoan_thanh_citing_ii_3_1():
     assert suggestion["monthly_rating_label"] == "Không hoàn thành nhiệm vụ"
     message = suggestion["message"]
     assert message == unicodedata.normalize("NFC", message)
-    assert "tháng 02/2027" in message and "25/02/2027" in message
+    assert "tháng 02/2027" in message and "24/02/2027" in message
     assert "II.6.1" in message and "II.3.1" in message
     assert "«Không hoàn thành nhiệm vụ»" in message
+    assert rules.MISSING_MONTH_RULE in message  # the words of the year-end report too
+
+
+@pytest.mark.parametrize("joined, left, owed", [
+    (None, None, True), (None, date(2026, 3, 10), False), (None, date(2026, 3, 24), True),
+    (date(2026, 3, 24), None, True), (date(2026, 3, 26), None, False)])
+def test_a_member_owes_the_months_form_when_with_the_unit_at_its_deadline(joined, left, owed):
+    assert rules.expected_of(joined, left, 3, 2026) is owed
 
 
 # ------------------------------------------------------------------------ tong_hop_row
@@ -57,7 +73,9 @@ def test_a_clean_form_gives_no_sign_and_the_suggested_rating():
                   monthly_rating="hoan_thanh_tot")
     assert tong_hop_row(data) == {"full_name": "Nguyễn Văn An",
                                   "result": "Hoàn thành tốt nhiệm vụ",
-                                  "identification": "Không có biểu hiện", "rating": "tot"}
+                                  "identification": "Không có biểu hiện"}
+    # II.6.5: the level is the competent level's to decide: a suggestion is not printed.
+    assert tong_hop_row({**data, "identification_rating": "tot"})["rating"] == "tot"
 
 
 def test_a_form_with_nothing_identified_leaves_the_rating_to_be_decided():
@@ -78,8 +96,7 @@ def test_one_sign_is_one_line_without_a_prefix_and_the_authority_counts():
         "full_name": "Nguyễn Văn An",
         "shortcomings": "Soạn thảo văn bản: Sai thể thức 3 văn bản",
         "cause": "Chưa rà soát", "remedy_result": "Chưa khắc phục",
-        "identification": "Có biểu hiện thường xuyên ở nội dung thể thức văn bản",
-        "rating": "kem"}
+        "identification": "Có biểu hiện thường xuyên ở nội dung thể thức văn bản"}
 
 
 def test_several_signs_are_one_line_each_with_the_item_ref_and_the_decided_rating_wins():
@@ -98,7 +115,7 @@ def test_several_signs_are_one_line_each_with_the_item_ref_and_the_decided_ratin
     assert row["rating"] == "kem"  # decided, though the rules would suggest Kém too
     data["identification_rating"] = None
     data["sections"]["tasks"][1]["self"]["remedy_status"] = "fixed_in_time"
-    assert tong_hop_row(data)["rating"] == "trung_binh"  # the suggestion
+    assert "rating" not in tong_hop_row(data)  # undecided: no suggestion printed
 
 
 def test_tong_hop_data_validates_and_takes_the_most_given_head_name():
@@ -113,6 +130,21 @@ def test_tong_hop_data_validates_and_takes_the_most_given_head_name():
     assert loaded["signed_on"] == date(2026, 11, 27)
     assert tong_hop_data({"name": "X"}, {"month": 1, "year": 2027}, forms, head_name="Y",
                          place="Hà Nội")["head_name"] == "Y"
+
+
+def test_missing_members_get_a_row_and_the_heads_own_form_none():
+    forms = [person("Trần Văn Bình", head_name="Trần Văn Bình", identification_rating="tot"),
+             person("Nguyễn Văn An", head_name="Trần Văn Bình", identification_rating="tot"),
+             Missing("Lê Thị Cúc"), Missing("Phạm Văn Dũng", overdue=False)]
+    data = tong_hop_data({"name": "Phòng Nội vụ"}, {"month": 11, "year": 2026}, forms)
+    assert [row["full_name"] for row in data["rows"]] == [
+        "Nguyễn Văn An", "Lê Thị Cúc", "Phạm Văn Dũng"]
+    assert data["rows"][1] == {
+        "full_name": "Lê Thị Cúc", "result": "Không hoàn thành nhiệm vụ",
+        "identification": "Không có Phiếu số 01 (mục II.3.1, Lưu ý)", "rating": "kem"}
+    assert data["rows"][2] == {"full_name": "Phạm Văn Dũng",
+                               "identification": "Chưa có Phiếu số 01 (chưa đến hạn tự đánh giá)"}
+    TongHopSchema().load(data)
 
 
 def test_a_very_long_cell_is_cut_to_what_the_schema_takes():

@@ -3,7 +3,8 @@ Word; the Chỉ thị 24 section of a periodic report (II.8); the report calenda
 Run against SQLite and the real PostgreSQL (conftest.archive_app), with the real LibreOffice.
 
 The forms are issued once per backend (module scope): 19 Phiếu 01 in 2025 for three people of
-Phòng Nội vụ and one of Phòng Tài chính - Kế hoạch, and a roster of two."""
+Phòng Nội vụ and one of Phòng Tài chính - Kế hoạch, a roster of two, and the months the competent
+level excused one of them."""
 
 import io
 import re
@@ -15,8 +16,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from archive.models import Member, Unit
-from schemas.fields import name_key
+from archive import reports
+from archive.models import ExcusedMonth, Member, Unit, User
+from forms.people import name_key
 from conftest import ROOT, Archive, pdf_pages, squash
 
 YEAR = 2025
@@ -33,6 +35,8 @@ PEOPLE = {
     "Đỗ Thị Dung": {month: "trung_binh" for month in range(1, 6)} | {8: "kem"},  # 6 → fail
 }
 OTHER_UNIT = {"Trần Văn Em": {2: "kem"}}
+# Cường's months without a form, excused by the competent level (II.3.1, Lưu ý 3).
+EXCUSED = {4: ("om_dau", "Nằm viện"), **{month: ("nghi_phep", "") for month in range(8, 13)}}
 MONTHLY = {"tot": "hoan_thanh_tot", "trung_binh": "hoan_thanh", "kem": "khong_hoan_thanh",
            None: None}
 
@@ -70,8 +74,9 @@ def body(name, month, rating, unit=NOI_VU, year=YEAR):
 
 @pytest.fixture(scope="module")
 def site(archive_app):
-    """The archive with the forms above and Phòng Nội vụ's roster: Cường first, then Giang (who
-    left at the end of June 2025 and has no form at all)."""
+    """The archive with the forms above and Phòng Nội vụ's roster: Cường first (his months
+    without a form excused), then Giang (who left at the end of June 2025 and has no form at
+    all). An, Bình and Dung are not on the roster: only their forms' months count."""
     archive = Archive(archive_app)
     for people, unit, who in ((PEOPLE, NOI_VU, "unit_a"), (OTHER_UNIT, TAI_CHINH, "unit_b")):
         for name, months in people.items():
@@ -86,6 +91,11 @@ def site(archive_app):
                 "Hoàng Thị Giang"), position="Chuyên viên", order=2,
                 active_to=date(YEAR, 6, 30)),
         ])
+        recorder = db.query(User).filter_by(username="unit_a").one()
+        db.add_all([ExcusedMonth(unit_id=unit.id, full_name="Phạm Văn Cường",
+                                 person_key=name_key("Phạm Văn Cường"), year=YEAR, month=month,
+                                 reason=reason, note=note, recorded_by_id=recorder.id)
+                    for month, (reason, note) in EXCUSED.items()])
         db.commit()
     return archive
 
@@ -125,7 +135,7 @@ def test_year_end_json_people_in_roster_order_then_by_name(site):
         "Phạm Văn Cường", "Hoàng Thị Giang",  # the roster
         "Đỗ Thị Dung", "Lê Thị Bình", "Nguyễn Văn An"]  # the others, by name (đ as d)
     assert result["unit"] == {"code": "noi-vu", **NOI_VU}
-    assert result["summary"] == {"people": 5, "fail": 2, "cap": 1, "with_missing_months": 5}
+    assert result["summary"] == {"people": 5, "fail": 3, "cap": 1, "with_missing_months": 1}
     assert "Trần Văn Em" not in response.get_data(as_text=True)  # another unit's person
 
 
@@ -147,7 +157,10 @@ def test_year_end_two_and_three_months_kem(site):
     assert "xem xét thay thế, điều chuyển" in binh["message"]
     # Month 4 has a form without the identification result: not assessed, not missing.
     assert binh["months"][3]["status"] == "not_rated"
-    assert binh["counts"] == {"tot": 0, "trung_binh": 0, "kem": 3, "chua_danh_gia": 9}
+    assert binh["counts"] == {"tot": 0, "trung_binh": 0, "kem": 3, "chua_danh_gia": 1}
+    # Not on the roster: her months without a form are not hers to answer for here.
+    assert {c["status"] for c in binh["months"][4:]} == {"not_listed"}
+    assert binh["missing_months"] == []
     assert [f["code"] for f in binh["flags"] if f["month"] == 4] == ["not_rated"]
 
 
@@ -158,6 +171,15 @@ def test_year_end_five_and_six_months_trung_binh_or_below(site):
     assert cuong["consequence"] == "none" and cuong["max_annual_rating"] is None
     assert cuong["position"] == "Phó Trưởng phòng" and cuong["on_roster"] is True
 
+    # His months without a form were excused: not counted, so 5 months TB set no limit.
+    assert cuong["missing_months"] == [] and cuong["excused_months"] == [4, 8, 9, 10, 11, 12]
+    april = cuong["months"][3]
+    assert april["status"] == "excused" and april["excuse"] == {
+        "reason": "om_dau", "label": "Đau ốm", "note": "Nằm viện"}
+    flag = next(f for f in cuong["flags"] if f["month"] == 4)
+    assert flag["code"] == "excused" and "Đau ốm (Nằm viện)" in flag["message"]
+    assert "không tính" in flag["message"]
+
     dung = people["Đỗ Thị Dung"]
     assert (dung["trung_binh_months"], dung["kem_months"]) == (5, 1)
     assert dung["consequence"] == "fail"
@@ -165,25 +187,38 @@ def test_year_end_five_and_six_months_trung_binh_or_below(site):
     assert dung["on_roster"] is False
 
 
-def test_a_month_without_a_form_is_flagged_as_not_accomplished(site):
+def test_a_month_without_a_form_counts_as_kem_and_says_so(site):
+    """II.3.1 (Lưu ý 1): such a month is «Không hoàn thành nhiệm vụ» with the related signs:
+    the flag, the counts and the consequence say one thing (docs/REPORTS.md, rule C)."""
     people = by_name(year_end(site).json)
-    cuong = people["Phạm Văn Cường"]
-    assert cuong["missing_months"] == [4, 8, 9, 10, 11, 12]
-    assert cuong["months"][3]["status"] == "missing"
-    assert cuong["months"][3]["status_label"] == "Không có Phiếu số 01"
-    flag = next(f for f in cuong["flags"] if f["month"] == 4)
-    assert flag["code"] == "missing_form"
-    assert flag["message"].startswith("Tháng 04/2025: không có Phiếu số 01.")
-    assert "II.3.1" in flag["message"] and "«Không hoàn thành nhiệm vụ»" in flag["message"]
-    assert cuong["counts"]["chua_danh_gia"] == 6
-    assert all(nfc(f["message"]) for person in people.values() for f in person["flags"])
-
     # Giang left at the end of June: July to December are not hers to answer for.
     giang = people["Hoàng Thị Giang"]
     assert giang["missing_months"] == [1, 2, 3, 4, 5, 6]
+    assert giang["months"][3]["status"] == "missing"
+    assert giang["months"][3]["status_label"] == "Không có Phiếu số 01"
     assert {c["status"] for c in giang["months"][6:]} == {"not_member"}
-    assert giang["counts"]["chua_danh_gia"] == 6
-    assert "6 tháng chưa đến hạn hoặc không công tác tại đơn vị" in giang["message"]
+    flag = next(f for f in giang["flags"] if f["month"] == 4)
+    assert flag["code"] == "missing_form"
+    assert flag["message"].startswith("Tháng 04/2025: không có Phiếu số 01.")
+    assert "II.3.1" in flag["message"] and "«Không hoàn thành nhiệm vụ»" in flag["message"]
+    assert "tính như một tháng Kém" in flag["message"]
+    assert giang["counts"] == {"tot": 0, "trung_binh": 0, "kem": 6, "chua_danh_gia": 0}
+    assert giang["kem_months"] == 6 and giang["consequence"] == "fail"
+    assert "trong đó 6 tháng không có Phiếu số 01, tính như tháng Kém" in giang["message"]
+    assert "6 tháng không tính" in giang["message"]
+    assert "không giới hạn" not in giang["consequence_label"].lower()
+    assert all(nfc(f["message"]) for person in people.values() for f in person["flags"])
+
+
+def test_months_before_the_guidance_are_not_owed(site):
+    """III.1: «Tháng 5/2024: Triển khai Hướng dẫn này»; 2024's January to April are owed by
+    nobody, and 2023 is not at all."""
+    cuong = by_name(year_end(site, year=2024).json)["Phạm Văn Cường"]
+    assert [c["status"] for c in cuong["months"][:4]] == ["before_guidance"] * 4
+    assert cuong["missing_months"] == [5, 6, 7, 8, 9, 10, 11, 12]
+    result = year_end(site, year=2023).json
+    assert all(c["status"] == "before_guidance" for p in result["people"] for c in p["months"])
+    assert result["summary"]["fail"] == 0
 
 
 def test_months_not_due_yet_are_not_missing(site):
@@ -218,12 +253,15 @@ def test_year_end_xlsx_reads_back(site):
                          "Hệ quả (mục II.7)")
     assert [row[1] for row in rows[1:]] == [p["full_name"] for p in year_end(site).json["people"]]
     binh = next(row for row in rows if row[1] == "Lê Thị Bình")
-    assert binh[3:8] == ("Kém", "Kém", "Kém", "Chưa ghi kết quả", "Không có phiếu")
+    assert binh[3:7] == ("Kém", "Kém", "Kém", "Chưa ghi kết quả")
     assert binh[17] == 3  # Số tháng Kém
     assert binh[-2] == "Không hoàn thành nhiệm vụ"
     cuong = next(row for row in rows if row[1] == "Phạm Văn Cường")
-    assert cuong[3:6] == ("Trung bình", "Trung bình", "Tốt")
-    assert cuong[16] == 5 and cuong[-3] == "4, 8, 9, 10, 11, 12" and cuong[-2] is None
+    assert cuong[3:7] == ("Trung bình", "Trung bình", "Tốt", "Vắng có lý do")
+    assert cuong[16] == 5 and not cuong[-3] and cuong[-2] is None
+    giang = next(row for row in rows if row[1] == "Hoàng Thị Giang")
+    assert giang[3] == "Không có phiếu (tính Kém)" and giang[17] == 6
+    assert giang[-3] == "1, 2, 3, 4, 5, 6"
 
 
 def test_year_end_xlsx_writes_names_as_text_never_as_formulas(site):
@@ -264,8 +302,10 @@ def test_year_end_pdf_is_landscape_a4_with_the_results(site):
     text = squash("".join(pdf_pages(response.data)))
     for expected in ("ĐẢNGCỘNGSẢNVIỆTNAM", "PHÒNGNỘIVỤ", "TỔNGHỢPKẾTQUẢĐÁNHGIÁ,NHẬNDIỆN",
                      "Năm2025", "LêThịBình", "NguyễnVănAn", "ĐỗThịDung", "T12",
-                     "KhôngcóPhiếusố01:tháng4,8,9,10,11,12", "(mụcII.3.1,Lưuý:", "THỦTRƯỞNGĐƠNVỊ",
-                     "Tổngsố5người;2ngườixếploạinămởmứcKhônghoànthànhnhiệmvụ"):
+                     "KhôngcóPhiếusố01:tháng1,2,3,4,5,6(tínhnhưthángKém)",
+                     "Vắngcólýdo:tháng4,8,9,10,11,12(khôngtính)", "(mụcII.3.1,Lưuý:",
+                     "tínhnhưmộtthángKém", "THỦTRƯỞNGĐƠNVỊ",
+                     "Tổngsố5người;3ngườixếploạinămởmứcKhônghoànthànhnhiệmvụ"):
         assert expected in text, expected
     fonts = {str(font.get("/BaseFont")) for page in reader.pages
              for font in (page["/Resources"].get("/Font") or {}).values()}
@@ -291,17 +331,19 @@ def test_periodic_counts_per_month_and_the_people_kem(site):
     response = periodic(site, format="json")
     assert response.status_code == 200, response.json
     result = response.json
-    assert (result["label"], result["due"], result["period"]) == (
-        "Báo cáo quý I", "2025-04-10", {"from_month": 1, "to_month": 3})
+    # II.8: «trước ngày mùng 10 của tháng đầu quý kế tiếp»: the 9th is the last day in time.
+    assert (result["label"], result["before"], result["due"], result["period"]) == (
+        "Báo cáo quý I", "2025-04-10", "2025-04-09", {"from_month": 1, "to_month": 3})
     months = {row["month"]: row for row in result["months"]}
     # Five people each month: Cường, Giang (no form), Dung, Bình, An.
     assert {key: months[1][key] for key in ("people", "tot", "trung_binh", "kem",
                                             "chua_danh_gia", "khong_co_phieu")} == {
         "people": 5, "tot": 0, "trung_binh": 2, "kem": 2, "chua_danh_gia": 1,
         "khong_co_phieu": 1}
-    assert (months[3]["tot"], months[3]["trung_binh"], months[3]["kem"],
-            months[3]["chua_danh_gia"]) == (1, 1, 1, 2)
-    assert result["totals"]["kem"] == 5 and result["totals"]["people"] == 15
+    # March: An has no form and is not on the roster, so not counted.
+    assert (months[3]["people"], months[3]["tot"], months[3]["trung_binh"], months[3]["kem"],
+            months[3]["chua_danh_gia"]) == (4, 1, 1, 1, 1)
+    assert result["totals"]["kem"] == 5 and result["totals"]["people"] == 14
     kem = [(row["full_name"], row["month"]) for row in result["kem"]]
     assert kem == [("Lê Thị Bình", 1), ("Nguyễn Văn An", 1), ("Lê Thị Bình", 2),
                    ("Nguyễn Văn An", 2), ("Lê Thị Bình", 3)]
@@ -319,8 +361,9 @@ def test_periodic_six_months_report(site):
     result = periodic(site, format="json", report="sau_thang").json
     assert result["replaces"] == "quý II" and len(result["months"]) == 6
     months = {row["month"]: row for row in result["months"]}
-    assert months[4]["chua_danh_gia"] == 4  # Cường, Giang, An: no form; Bình: not rated
-    assert months[6]["people"] == 5 and months[6]["khong_co_phieu"] == 4
+    # April: Giang has no form, Bình's is not rated; Cường is excused, An not on the roster.
+    assert months[4]["chua_danh_gia"] == 2 and months[4]["people"] == 3
+    assert months[6]["people"] == 2 and months[6]["khong_co_phieu"] == 1  # Cường, Giang
     assert len(result["kem"]) == 5
 
 
@@ -363,13 +406,24 @@ def test_periodic_docx(site):
 def test_report_calendar(site):
     response = site.get("/api/v1/reports/calendar", "unit_a", query_string={"year": 2026})
     assert response.status_code == 200
-    assert [(e["report"], e["due"], e["from_month"], e["to_month"]) for e in response.json] == [
-        ("quy_1", "2026-04-10", 1, 3), ("sau_thang", "2026-07-10", 1, 6),
-        ("quy_3", "2026-10-10", 7, 9), ("nam", "2026-12-15", 1, 12)]
+    assert [(e["report"], e["before"], e["due"], e["from_month"], e["to_month"])
+            for e in response.json] == [
+        ("quy_1", "2026-04-10", "2026-04-09", 1, 3),
+        ("sau_thang", "2026-07-10", "2026-07-09", 1, 6),
+        ("quy_3", "2026-10-10", "2026-10-09", 7, 9),
+        ("nam", "2026-12-15", "2026-12-14", 1, 12)]
     assert response.json[1]["replaces"] == "quý II" and response.json[0]["label"] == \
         "Báo cáo quý I"
     this_year = site.get("/api/v1/reports/calendar", "secretariat").json
     assert this_year[0]["year"] == date.today().year
+
+
+@pytest.mark.parametrize("today, past_due", [
+    (date(2026, 4, 9), False), (date(2026, 4, 10), True),  # «trước ngày mùng 10»
+    (date(2026, 12, 14), False), (date(2026, 12, 15), True)])  # «trước ngày 15/12»
+def test_a_report_sent_on_the_named_day_is_late(today, past_due):
+    entry = {"quy_1": 0, "nam": 3}["quy_1" if today.month == 4 else "nam"]
+    assert reports.calendar(2026, today=today)[entry]["past_due"] is past_due
 
 
 # -------------------------------------------------------------------------- roles, input

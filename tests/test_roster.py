@@ -256,18 +256,20 @@ def test_roles_and_other_units(archive):
 # ------------------------------------------------------------------------------- status
 
 
-def test_month_status_in_roster_order_with_the_25th_deadline(archive):
+def test_month_status_in_roster_order_with_the_deadline_before_the_25th(archive):
     assert put_json(archive, [
         {"full_name": "Trần Văn Bình", "position": "Phó Trưởng phòng"},
         {"full_name": "Nguyễn Thị Ngọc Ánh", "position": "Chuyên viên"},
         {"full_name": "Đỗ Văn Cũ", "active_to": "31/10/2026"},  # left before November
         {"full_name": "Hoàng Văn Mới", "active_from": "15/11/2026"},
+        {"full_name": "Lý Văn Muộn", "active_from": "25/11/2026"},  # joined after the deadline
     ]).status_code == 200
     anh = archive.issue(phieu(nfd("Nguyễn Thị Ngọc Ánh")))
     other = archive.issue(phieu("Vũ Thị Khách"))
 
-    on_time = archive.get(f"{UNIT}/months/2026/11?today=2026-11-25", "unit_a").json
-    assert (on_time["deadline"], on_time["overdue"]) == ("2026-11-25", False)
+    # II.6.1: «Trước ngày 25 hằng tháng»: the 24th is the last day in time.
+    on_time = archive.get(f"{UNIT}/months/2026/11?today=2026-11-24", "unit_a").json
+    assert (on_time["deadline"], on_time["overdue"]) == ("2026-11-24", False)
     rows = on_time["rows"]
     assert [(r["full_name"], r["status"], r["flags"], r["on_roster"]) for r in rows] == [
         ("Trần Văn Bình", "chua_co", [], True),
@@ -282,10 +284,10 @@ def test_month_status_in_roster_order_with_the_25th_deadline(archive):
     assert rows[3]["document"]["id"] == other["id"] and rows[3]["order"] is None
     assert all(row["suggestion"] is None for row in rows)
     assert on_time["counts"] == {"co_phieu": 2, "chua_co": 2, "qua_han": 0,
-                                 "ngoai_danh_sach": 1}
+                                 "vang_co_ly_do": 0, "ngoai_danh_sach": 1}
     assert on_time["tong_hop"] is None
 
-    late = archive.get(f"{UNIT}/months/2026/11?today=2026-11-26", "secretariat").json
+    late = archive.get(f"{UNIT}/months/2026/11?today=2026-11-25", "secretariat").json
     assert late["overdue"] is True
     binh = late["rows"][0]
     assert (binh["status"], binh["status_label"], binh["flags"]) == (
@@ -299,6 +301,10 @@ def test_month_status_in_roster_order_with_the_25th_deadline(archive):
     october = archive.get(f"{UNIT}/months/2026/10?today=2026-11-26", "unit_a").json
     assert [row["full_name"] for row in october["rows"]] == [
         "Trần Văn Bình", "Nguyễn Thị Ngọc Ánh", "Đỗ Văn Cũ"]
+    # Before the guidance (III.1: from 05/2024) no form is owed: nothing is overdue.
+    april = archive.get(f"{UNIT}/months/2024/4?today=2026-11-26", "unit_a").json
+    assert april["overdue"] is False and april["counts"]["qua_han"] == 0
+    assert "tháng trước khi áp dụng Hướng dẫn (mục III.1)" in april["rows"][0]["flags"]
     assert archive.get(f"{UNIT}/months/2026/11?today=26-11-2026", "unit_a").status_code == 422
 
 
@@ -312,11 +318,15 @@ def test_tong_hop_from_the_archive_equals_the_one_built_by_hand(archive):
     assert "chưa có Phiếu số 01 nào của tháng 11/2026" in response.json["message"]
 
     assert put_json(archive, [{"full_name": "Trần Văn Bình"},
-                              {"full_name": "Nguyễn Thị Ngọc Ánh"}]).status_code == 200
+                              {"full_name": "Nguyễn Thị Ngọc Ánh"},
+                              {"full_name": "Lê Văn Vắng"},
+                              {"full_name": "Phạm Thủ Trưởng"}]).status_code == 200
     archive.issue(phieu("Nguyễn Thị Ngọc Ánh", monthly_rating="hoan_thanh"))
     archive.issue(phieu(nfd("nguyễn thị ngọc ánh")))  # a correction: version 2 counts
     archive.issue(clean_phieu("Trần Văn Bình"))
     archive.issue(phieu("An Văn Khách", identification_rating="kem"))
+    # The head's own Phiếu 01 is assessed above them: no row of their own tổng hợp.
+    archive.issue(phieu("Phạm Thủ Trưởng", head_name="Phạm Thủ Trưởng"))
 
     response = archive.post(f"{month}/tong-hop", "unit_a",
                             json={"signed_on": "2026-11-27", "head_name": "Phạm Thủ Trưởng"})
@@ -336,12 +346,16 @@ def test_tong_hop_from_the_archive_equals_the_one_built_by_hand(archive):
                              "hành thời giờ làm việc\nMục II.2-1: Có biểu hiện nhưng chưa rõ ở "
                              "nội dung phối hợp tổng hợp số liệu",
            "rating": "trung_binh"}
+    # No identification rating decided: the level is left to the competent level (II.6.5).
     binh = {"full_name": "Trần Văn Bình", "result": "Hoàn thành xuất sắc nhiệm vụ",
-            "identification": "Không có biểu hiện", "rating": "tot"}
+            "identification": "Không có biểu hiện"}
+    # On the roster, no Phiếu 01 past the deadline: II.3.1 (Lưu ý), as the year-end counts it.
+    vang = {"full_name": "Lê Văn Vắng", "result": "Không hoàn thành nhiệm vụ",
+            "identification": "Không có Phiếu số 01 (mục II.3.1, Lưu ý)", "rating": "kem"}
     khach = {**anh, "full_name": "An Văn Khách", "rating": "kem"}
     by_hand = {"unit": {"name": "Phòng Nội vụ", "parent": "Ủy ban nhân dân quận Nam Từ Liêm"},
                "signed_on": "2026-11-27", "period": {"month": 11, "year": 2026},
-               "head_name": "Phạm Thủ Trưởng", "rows": [binh, anh, khach]}
+               "head_name": "Phạm Thủ Trưởng", "rows": [binh, anh, vang, khach]}
     assert issued == by_hand
 
     # The same rows posted by hand give the same printed form (but for the archive code).

@@ -42,7 +42,7 @@ def tong_hop(rows, **overrides):
     data = {
         "unit": {"name": "Phòng Nội vụ", "parent": None},
         "place": None,
-        "signed_on": date(2026, 11, 27),
+        "signed_on": date(2026, 11, 25),
         "period": {"month": 11, "year": 2026},
         "head_name": None,
         "rows": rows,
@@ -273,8 +273,10 @@ def test_no_sign_needs_no_detail():
     assert "sign_without_detail" not in codes(rules.check_phieu_01(data, today=TODAY))
 
 
-@pytest.mark.parametrize("monthly", ["hoan_thanh_xuat_sac", "hoan_thanh_tot"])
+@pytest.mark.parametrize("monthly", ["hoan_thanh_xuat_sac", "hoan_thanh_tot", "hoan_thanh"])
 def test_monthly_rating_vs_given_kem(monthly):
+    """II.3.1, Lưu ý 3: signs not remedied «sẽ xem xét, đánh giá không hoàn thành nhiệm vụ»,
+    whatever else the month was rated, «Hoàn thành nhiệm vụ» included."""
     data = phieu(monthly_rating=monthly, identification_rating="kem",
                  sections={"tasks": [item(self=assessment("chua_ro", "not_fixed"))]})
     [w] = warnings_of(rules.check_phieu_01(data, today=TODAY), "monthly_rating_vs_identification")
@@ -292,7 +294,6 @@ def test_monthly_rating_vs_suggested_kem_when_not_given():
 
 
 @pytest.mark.parametrize("monthly, given", [
-    ("hoan_thanh", "kem"),
     ("khong_hoan_thanh", "kem"),
     ("hoan_thanh_xuat_sac", "trung_binh"),
     ("hoan_thanh_tot", "tot"),  # given wins over the suggested Kém
@@ -306,7 +307,8 @@ def test_monthly_rating_vs_identification_quiet(monthly, given):
 
 @pytest.mark.parametrize("signed_on, late", [
     (date(2026, 11, 1), False),
-    (date(2026, 11, 25), False),
+    (date(2026, 11, 24), False),
+    (date(2026, 11, 25), True),  # II.6.1: «trước ngày 25», so the 25th is late
     (date(2026, 11, 26), True),
     (date(2026, 12, 2), True),
 ])
@@ -317,8 +319,24 @@ def test_late_self_assessment(signed_on, late):
     if late:
         assert found[0]["field"] == "signed_on"
         assert signed_on.strftime("%d/%m/%Y") in found[0]["message"]
-        assert "25/11/2026" in found[0]["message"]
-        assert "II.6.1" in found[0]["message"]
+        assert "II.6.1: trước ngày 25 hằng tháng" in found[0]["message"]
+        assert "ngày cuối cùng trong hạn: 24/11/2026" in found[0]["message"]
+
+
+@pytest.mark.parametrize("signed_on, late", [
+    (date(2026, 11, 24), False),
+    (date(2026, 11, 25), False),  # II.6.4: heads «chậm nhất ngày 25», the 25th included
+    (date(2026, 11, 26), True),
+])
+def test_a_heads_own_form_is_late_after_the_25th(signed_on, late):
+    data = phieu(signed_on=signed_on, identification_rating="tot",
+                 person={"full_name": "Trần Văn Bình", "position": "Trưởng phòng"},
+                 head_name="trần  văn bình")
+    found = warnings_of(rules.check_phieu_01(data, today=date(2027, 1, 1)), "late_self_assessment")
+    assert bool(found) == late
+    if late:
+        assert "cấp trưởng" in found[0]["message"] and "II.6.4" in found[0]["message"]
+        assert "ngày cuối cùng trong hạn: 25/11/2026" in found[0]["message"]
 
 
 @pytest.mark.parametrize("signed_on, early", [
@@ -465,7 +483,10 @@ def test_different_names_are_not_duplicates():
 
 
 @pytest.mark.parametrize("signed_on, late", [
-    (date(2026, 11, 28), False),
+    (date(2026, 11, 24), False),
+    (date(2026, 11, 25), False),
+    (date(2026, 11, 26), True),  # the head sends it with their own Phiếu 01 (II.6.4): by the 25th
+    (date(2026, 11, 28), True),
     (date(2026, 11, 29), True),
     (date(2027, 1, 3), True),
 ])
@@ -476,7 +497,8 @@ def test_late_compilation(signed_on, late):
     if late:
         assert found[0]["field"] == "signed_on"
         assert signed_on.strftime("%d/%m/%Y") in found[0]["message"]
-        assert "28/11/2026" in found[0]["message"]
+        assert "ngày cuối cùng trong hạn: 25/11/2026" in found[0]["message"]
+        assert "II.6.4" in found[0]["message"] and "28" not in found[0]["message"][-40:]
 
 
 def test_tong_hop_signed_before_period_and_future():
@@ -557,6 +579,27 @@ def test_year_end_unassessed_months():
     assert rules.year_end({})["counts"]["chua_danh_gia"] == 12
 
 
+@pytest.mark.parametrize("missing, consequence", [((), "none"), ((3,), "cap"), ((3, 4), "fail")])
+def test_a_missing_month_counts_as_kem(missing, consequence):
+    """II.3.1 (Lưu ý): a month without a Phiếu 01 is «Không hoàn thành nhiệm vụ», with the
+    related signs attached: at year end it counts as a month Kém, and the message says so."""
+    monthly = {month: "tot" for month in range(1, 13) if month not in missing} | {1: "kem"}
+    result = rules.year_end(monthly, missing=missing)
+    assert result["counts"]["kem"] == 1 + len(missing)
+    assert result["consequence"] == consequence
+    if missing:
+        assert f"trong đó {len(missing)} tháng không có Phiếu số 01, tính như tháng Kém" in \
+            result["message"]
+
+
+def test_excused_and_early_months_are_not_counted():
+    result = rules.year_end({month: "kem" for month in (5, 6)} | {7: "tot"},
+                            uncounted=[1, 2, 3, 4, 8, 9, 10, 11, 12])
+    assert result["counts"] == {"tot": 1, "trung_binh": 0, "kem": 2, "chua_danh_gia": 0}
+    assert result["consequence"] == "cap"
+    assert "9 tháng không tính" in result["message"]
+
+
 @pytest.mark.parametrize("monthly", [{0: "tot"}, {13: "tot"}, {1: "xuat_sac"}])
 def test_year_end_rejects_bad_input(monthly):
     with pytest.raises(ValueError):
@@ -567,18 +610,30 @@ def test_year_end_rejects_bad_input(monthly):
 
 
 def test_monthly_deadlines():
-    assert rules.self_assessment_deadline(11, 2026) == date(2026, 11, 25)
-    assert rules.compilation_deadline(2, 2027) == date(2027, 2, 28)
-    assert rules.compilation_deadline(2, 2028) == date(2028, 2, 28)
+    staff, head = rules.self_assessment_deadline(11, 2026), rules.head_deadline(11, 2026)
+    assert (staff.named, staff.last_day, staff.section) == (
+        date(2026, 11, 25), date(2026, 11, 24), "II.6.1")
+    assert (head.named, head.last_day, head.section) == (
+        date(2026, 11, 25), date(2026, 11, 25), "II.6.4")
+    assert not staff.missed_on(date(2026, 11, 24)) and staff.missed_on(date(2026, 11, 25))
+    assert not head.missed_on(date(2026, 11, 25)) and head.missed_on(date(2026, 11, 26))
+
+
+@pytest.mark.parametrize("month, year, counted", [
+    (4, 2024, False), (5, 2024, True), (12, 2023, False), (1, 2025, True)])
+def test_the_guidance_starts_in_may_2024(month, year, counted):
+    assert rules.counts_under_guidance(month, year) is counted
+    assert rules.counts_under_guidance(month, year, start=(2023, 1)) is True
 
 
 def test_report_calendar():
     calendar = rules.report_calendar(2026)
-    assert [(r["report"], r["label"], r["period"], r["due"]) for r in calendar] == [
-        ("quy_1", "Báo cáo quý I", (1, 3), date(2026, 4, 10)),
-        ("sau_thang", "Báo cáo 6 tháng", (1, 6), date(2026, 7, 10)),
-        ("quy_3", "Báo cáo quý III", (7, 9), date(2026, 10, 10)),
-        ("nam", "Báo cáo năm", (1, 12), date(2026, 12, 15)),
+    # II.8: «trước ngày mùng 10…», «trước ngày 15/12»: the day before is the last in time.
+    assert [(r["report"], r["label"], r["period"], r["before"], r["due"]) for r in calendar] == [
+        ("quy_1", "Báo cáo quý I", (1, 3), date(2026, 4, 10), date(2026, 4, 9)),
+        ("sau_thang", "Báo cáo 6 tháng", (1, 6), date(2026, 7, 10), date(2026, 7, 9)),
+        ("quy_3", "Báo cáo quý III", (7, 9), date(2026, 10, 10), date(2026, 10, 9)),
+        ("nam", "Báo cáo năm", (1, 12), date(2026, 12, 15), date(2026, 12, 14)),
     ]
     for r in calendar:
         assert unicodedata.is_normalized("NFC", r["label"])

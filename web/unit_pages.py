@@ -80,7 +80,7 @@ def unit_month(code, year, month):
     if unit is None:
         return _unit_not_found()
     status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
-                                 month)
+                                 month, start=current_app.config["GUIDANCE_START"])
     previous, following = _neighbours(year, month)
     return render_template(
         "unit_month.html", unit=unit, status=status, previous=previous, following=following,
