@@ -18,6 +18,7 @@ from app import create_app
 from auth import review as access_review
 from auth.review import DECISIONS, LOGIN, VISITORS
 from archive.models import Job
+from archive.roles import GRANTS, Permission
 from conftest import PASSWORD, Archive, example
 from test_batch_sheet import ROWS, filled_template
 from sheets import tong_hop as tong_hop_sheet
@@ -58,6 +59,14 @@ def test_the_security_document_shows_exactly_the_decisions():
         "`python -m auth.review`")
     for (method, rule) in DECISIONS:
         assert f"`{method} {rule}`" in text
+
+
+def test_every_permission_has_its_roles_and_acting_for_a_unit_needs_one():
+    """archive/roles.py: a permission missing from GRANTS would fail at its first check; issuing
+    and importing a roster act for the account's own unit, which a role without a unit lacks."""
+    assert set(GRANTS) == set(Permission)
+    for permission in (Permission.ISSUE, Permission.MANAGE_ROSTER):
+        assert all(role.has_unit for role in GRANTS[permission]), permission
 
 
 # ---------------------------------------------------------------------- the walk
