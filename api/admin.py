@@ -4,6 +4,7 @@ the command-line tools (archive/cli.py)."""
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY, page_of
 from archive import audit
+from archive.roles import Permission
 from auth import access
 from schemas.archive import AuditEventSchema, AuditQuerySchema
 
@@ -12,7 +13,7 @@ bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit",
 
 
 @bp.route("", methods=["GET"])
-@access.require("admin")
+@access.require(Permission.READ_AUDIT)
 @bp.arguments(AuditQuerySchema, location="query")
 @bp.response(200, AuditEventSchema(many=True))
 @bp.paginate(page_size=50, max_page_size=500)

@@ -18,6 +18,7 @@ from archive import actions, audit, db, service
 from auth import access
 from archive.actions import NOT_FOUND, readable_document, stored_file, with_history
 from archive.models import User
+from archive.roles import Permission
 from archive.store import StoreError
 from forms import FORMS
 from documents.make import MIMETYPES
@@ -29,7 +30,6 @@ bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
                description="Kho lưu trữ: phát hành phiếu (PDF/A), tra cứu, tải về, bản quét đã "
                            "ký, xác minh tệp.")
 
-READERS = ("unit", "secretariat")
 SECURITY = [{"khoa_api": []}, {"phien_dang_nhap": []}]  # a key, or the web pages' login cookie
 REFUSALS = {
     401: {"description": "Chưa đăng nhập, hoặc khóa API sai"},
@@ -56,7 +56,7 @@ def _register_issue(slug):
     form = FORMS[slug]
 
     @bp.route(f"/{slug}", methods=["POST"], endpoint=f"issue_{slug.replace('-', '_')}")
-    @access.require("unit")
+    @access.require(Permission.ISSUE)
     @access.rendering()
     @bp.arguments(SCHEMAS[slug], location="json")
     @bp.response(201, DocumentDetailSchema)
@@ -92,7 +92,7 @@ for _slug in FORMS:
 
 
 @bp.route("", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_DOCUMENTS)
 @bp.arguments(DocumentQuerySchema, location="query")
 @bp.response(200, DocumentSchema(many=True))
 @bp.paginate(page_size=20, max_page_size=200)
@@ -115,7 +115,7 @@ def page_of(selection, pagination_parameters):
 
 
 @bp.route("/<int:document_id>", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_DOCUMENTS)
 @bp.response(200, DocumentDetailSchema)
 @bp.doc(security=SECURITY, summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
     **REFUSALS, 404: {"description": NOT_FOUND}})
@@ -125,7 +125,7 @@ def document(document_id):
 
 def _register_download(part):
     @bp.route(f"/<int:document_id>/{part}", methods=["GET"], endpoint=f"document_{part}")
-    @access.require(*READERS)
+    @access.require(Permission.READ_DOCUMENTS)
     @bp.doc(security=SECURITY, summary=f"Tải tệp {part.upper()} đã lưu", responses={
         200: {"description": "Tệp đã lưu, đúng từng byte",
               "content": {PARTS[part]: {"schema": PART_SCHEMAS[part]}}},
@@ -148,7 +148,7 @@ for _part in PARTS:
 
 @bp.route("/<int:document_id>/signed-scan", methods=["POST"])
 @access.large_upload()
-@access.require("secretariat")
+@access.require(Permission.UPLOAD_SCANS)
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(201, ScanSchema)
 @bp.doc(security=SECURITY, summary="Tải lên bản quét bản giấy đã ký, đóng dấu", responses={
@@ -169,7 +169,7 @@ def signed_scan(files, document_id):
 
 
 @bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_DOCUMENTS)
 @bp.doc(security=SECURITY, summary="Tải bản quét đã ký", responses={
     200: {"description": "Bản quét, đúng từng byte, với loại tệp đã nhận diện khi tải lên",
           "content": {media_type: {"schema": BINARY} for media_type in SCAN_MEDIA_TYPES}},
@@ -190,7 +190,7 @@ def signed_scan_file(document_id, scan_id):
 
 @bp.route("/verify", methods=["POST"])
 @access.large_upload()
-@access.require(*READERS)
+@access.require(Permission.READ_DOCUMENTS)
 @bp.arguments(FileUploadSchema, location="files")
 @bp.response(200, VerifyResultSchema)
 @bp.doc(security=SECURITY, responses=REFUSALS,

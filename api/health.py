@@ -6,6 +6,7 @@ from flask import current_app, request
 from marshmallow import Schema, fields
 
 from api import Blueprint
+from archive.roles import Permission
 from auth import access
 
 bp = Blueprint("health", __name__, description="Tình trạng dịch vụ.")
@@ -66,9 +67,9 @@ def readyz():
 
 def _for_operators():
     """Whether the asker sees the detail (process ids, memory, restarts, the last error's
-    text): an administrator, or the machine itself (its monitoring, an operator's shell)."""
-    principal = access.current()
-    if principal is not None and principal.role == "admin":
+    text): an account holding SERVER_DETAIL (the administrator), or the machine itself (its
+    monitoring, an operator's shell)."""
+    if access.can(Permission.SERVER_DETAIL):
         return True
     try:
         return ipaddress.ip_address(request.remote_addr or "").is_loopback

@@ -16,6 +16,7 @@ from api.forms import content_disposition
 from archive import audit, db
 from auth import access
 from archive.models import Job, User
+from archive.roles import Permission
 from forms.people import name_key
 from jobs import batch
 from schemas.common import PeriodSchema
@@ -56,7 +57,7 @@ def _user():
 
 
 @bp.route("/batch-issue", methods=["POST"])
-@access.require("unit")
+@access.require(Permission.ISSUE)
 @access.rendering()
 @access.large_upload()
 @bp.arguments(BatchSchema, location="json")
@@ -98,7 +99,7 @@ def _same_person_twice(forms):
 
 
 @bp.route("/batch-issue/spreadsheet", methods=["POST"])
-@access.require("unit")
+@access.require(Permission.ISSUE)
 @access.rendering()
 @access.large_upload()
 @bp.arguments(BatchSheetFieldsSchema, location="form")
@@ -136,7 +137,7 @@ def batch_template():
 
 
 @bp.route("/<job_id>", methods=["GET"])
-@access.require("unit", "secretariat")
+@access.require(Permission.READ_JOBS)
 @bp.response(200, JobSchema)
 @bp.doc(security=SECURITY, summary="Tiến độ một công việc",
         responses={**REFUSALS, 404: {"description": NOT_FOUND}})
@@ -145,6 +146,6 @@ def job(job_id):
     db_session = db.session()
     principal = access.current()
     found = db_session.get(Job, job_id[:32])
-    if found is None or (principal.role == "unit" and found.unit_id != principal.unit_id):
+    if found is None or (principal.role.has_unit and found.unit_id != principal.unit_id):
         abort(404, message=NOT_FOUND)
     return _view(db_session, found)

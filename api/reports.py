@@ -18,6 +18,7 @@ from archive import audit, db, reports, unit_month
 from auth import access
 from archive.unit_actions import reachable_unit
 from archive.models import Unit
+from archive.roles import Permission
 from forms import clock, periodic_report, year_end
 from sheets import year_end as year_end_sheet
 from documents.make import MIMETYPES, make_document, safe_filename
@@ -29,7 +30,6 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                            "II.7), báo cáo định kỳ về thực hiện Chỉ thị 24-CT/TU (mục II.8) và "
                            "lịch báo cáo.")
 
-READERS = ("unit", "secretariat")
 SECURITY = [{"khoa_api": []}, {"phien_dang_nhap": []}]
 UNIT_NOT_FOUND = "Không tìm thấy đơn vị này."
 REFUSALS = {
@@ -57,7 +57,7 @@ def _file_response(content, fmt, stem):
 def _unit(code, action):
     """The unit asked for, if this account may read it; 404 otherwise (refusal audited)."""
     principal = access.current()
-    if principal.role == "unit" and not code:
+    if principal.role.has_unit and not code:
         return db.session().get(Unit, principal.unit_id)
     if not code:
         abort(422, message="Thiếu mã đơn vị (tham số unit).",
@@ -79,7 +79,7 @@ def _document(module, result, fmt):
 
 
 @bp.route("/year-end", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_REPORTS)
 @access.rendering(when=_renders("json"))
 @bp.arguments(YearEndQuerySchema, location="query")
 @bp.response(200, YearEndSchema)
@@ -111,7 +111,7 @@ def year_end_report(query):
 
 
 @bp.route("/periodic", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_REPORTS)
 @access.rendering(when=_renders("pdf"))
 @bp.arguments(PeriodicQuerySchema, location="query")
 @bp.response(200, PeriodicSchema)
@@ -124,7 +124,7 @@ def periodic(query):
     trống unit: mọi đơn vị. PDF (mặc định), docx hoặc json."""
     principal = access.current()
     db_session = db.session()
-    if principal.role == "secretariat" and not query.get("unit"):
+    if not principal.role.has_unit and not query.get("unit"):
         units = unit_month.units(db_session)
         scope = "mọi đơn vị"
     else:
@@ -141,7 +141,7 @@ def periodic(query):
 
 
 @bp.route("/calendar", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_REPORTS)
 @bp.arguments(CalendarQuerySchema, location="query")
 @bp.response(200, CalendarEntrySchema(many=True))
 @bp.doc(security=SECURITY, summary="Lịch báo cáo định kỳ trong năm (mục II.8)",

@@ -18,6 +18,7 @@ from api.forms import content_disposition
 from archive import db, roster, service
 from auth import access
 from archive.actions import with_history
+from archive.roles import Permission
 from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
 from archive.store import StoreError
 from archive.unit_month import roster as members_of
@@ -33,7 +34,6 @@ bp = Blueprint("units", __name__, url_prefix="/api/v1/units",
                description="Đơn vị: danh sách cán bộ, tình trạng Phiếu số 01 của tháng, phiếu "
                            "tổng hợp lập từ hồ sơ.")
 
-READERS = ("unit", "secretariat")
 UNIT_NOT_FOUND = "Không tìm thấy đơn vị này."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_FOUND_DOC = {404: {"description": UNIT_NOT_FOUND + " (hoặc đơn vị khác với đơn vị của tài "
@@ -97,7 +97,7 @@ def _row_errors(location, error):
 
 
 @bp.route("/<code>/roster", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_UNITS)
 @bp.response(200, RosterSchema)
 @bp.doc(security=SECURITY, summary="Danh sách cán bộ của đơn vị",
         responses={**REFUSALS, **NOT_FOUND_DOC})
@@ -107,7 +107,7 @@ def get_roster(code):
 
 
 @bp.route("/<code>/roster", methods=["PUT"])
-@access.require("unit")
+@access.require(Permission.MANAGE_ROSTER)
 @bp.response(200, RosterImportSchema)
 @bp.doc(security=SECURITY, summary="Nhập danh sách cán bộ từ tệp .xlsx/.csv hoặc JSON",
         requestBody={"required": True, "content": {
@@ -137,7 +137,7 @@ def put_roster(code):
 
 
 @bp.route("/<code>/roster/template.xlsx", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_UNITS)
 @bp.doc(security=SECURITY, summary="Tệp mẫu danh sách cán bộ (.xlsx)", responses={
     200: {"description": "Bảng mẫu", "content": {XLSX: {"schema": {"type": "string",
                                                                    "format": "binary"}}}},
@@ -151,7 +151,7 @@ def roster_template(code):
 
 
 @bp.route("/<code>/months/<int:year>/<int:month>", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_UNITS)
 @bp.arguments(StatusQuerySchema, location="query")
 @bp.response(200, MonthStatusSchema)
 @bp.doc(security=SECURITY, summary="Tình trạng Phiếu số 01 của đơn vị trong tháng",
@@ -185,7 +185,7 @@ def overrides():
 
 
 @bp.route("/<code>/months/<int:year>/<int:month>/tong-hop", methods=["POST"])
-@access.require("unit")
+@access.require(Permission.ISSUE)
 @access.rendering()
 @bp.response(201, DocumentDetailSchema)
 @bp.doc(security=SECURITY, summary="Lập và phát hành phiếu tổng hợp từ các Phiếu số 01 đã lưu",
@@ -217,7 +217,7 @@ PACKET_TYPES = {"pdf": "application/pdf", "zip": "application/zip"}
 
 
 @bp.route("/<code>/months/<int:year>/<int:month>/packet", methods=["GET"])
-@access.require(*READERS)
+@access.require(Permission.READ_UNITS)
 @bp.arguments(PacketQuerySchema, location="query")
 @bp.doc(security=SECURITY, summary="Hồ sơ in của đơn vị trong tháng, từ kho lưu trữ",
         responses={**REFUSALS, **NOT_FOUND_DOC, 200: {

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.models import ROLES, ApiKey, Unit, User
+from archive.models import ApiKey, Unit, User
+from archive.roles import Role
 
 KEY_PREFIX = "phk_"
 MIN_PASSWORD = 10
@@ -43,20 +44,21 @@ def create_user(session, username, role, *, display_name=None, unit_code=None, p
     if not USERNAME.fullmatch(username):
         raise AccountError("Tên đăng nhập gồm 2–80 ký tự: chữ thường không dấu, số, dấu chấm, "
                            "gạch dưới, gạch ngang.")
-    if role not in ROLES:
-        raise AccountError(f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+    if role not in tuple(Role):
+        raise AccountError(f"Vai trò phải là một trong: {', '.join(Role)}.")
+    role = Role(role)
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError(f"Đã có tài khoản «{username}».")
     unit = None
-    if role == "unit":
+    if role.has_unit:
         unit = session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             raise AccountError(f"Không có đơn vị mã «{unit_code}»; tài khoản đơn vị cần một đơn "
                                "vị có thật (tạo bằng create-unit).")
     elif unit_code:
         raise AccountError("Chỉ tài khoản đơn vị mới gắn với một đơn vị.")
-    user = User(username=username, display_name=(display_name or username).strip(), role=role,
-                unit=unit, active=True)
+    user = User(username=username, display_name=(display_name or username).strip(),
+                role=role.value, unit=unit, active=True)
     if password is not None:
         set_password(user, password)
     session.add(user)

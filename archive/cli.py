@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from archive import accounts
-from archive.models import ROLES, ApiKey, AuditEvent, Document, SignedScan, User
+from archive.models import ApiKey, AuditEvent, Document, SignedScan, User
+from archive.roles import Role
 
 
 def _session():
@@ -58,8 +59,8 @@ def create_unit(code, name, parent):
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
-@click.option("--role", type=click.Choice(list(ROLES)), required=True,
-              help="unit: đơn vị; secretariat: văn phòng; admin: quản trị.")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True,
+              help="; ".join(f"{role}: {role.short.lower()}" for role in Role) + ".")
 @click.option("--unit", "unit_code", help="Mã đơn vị (bắt buộc với --role unit).")
 @click.option("--name", "display_name", help="Họ tên hoặc tên hiển thị.")
 @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn.")
@@ -76,7 +77,7 @@ def create_user(username, role, unit_code, display_name, password_stdin, no_pass
         user = _commit_or_fail(session, lambda s: accounts.create_user(
             s, username, role, display_name=display_name, unit_code=unit_code,
             password=password))
-        click.echo(f"Đã tạo tài khoản {user.username} ({ROLES[user.role]}).")
+        click.echo(f"Đã tạo tài khoản {user.username} ({Role(user.role).label}).")
 
 
 @click.command("set-password")

@@ -8,13 +8,6 @@ from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Str
                         TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ROLES = {
-    "unit": "Tài khoản đơn vị",
-    "secretariat": "Văn phòng (bộ phận tổng hợp)",
-    "admin": "Quản trị viên",
-}
-
-
 def utcnow():
     return datetime.now(timezone.utc)
 
@@ -51,7 +44,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # an archive.roles.Role's value
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     password_hash: Mapped[str | None] = mapped_column(String(300))  # None: API keys only
     active: Mapped[bool] = mapped_column(Boolean, default=True)

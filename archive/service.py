@@ -104,7 +104,7 @@ def issue(db, store, user, slug, data, *, settings, converter, claim=None):
 def visible(principal):
     """The documents this account may read: its own unit's, or every unit's."""
     query = select(Document)
-    if principal.role == "unit":
+    if principal.role.has_unit:
         query = query.where(Document.unit_id == principal.unit_id)
     return query
 

@@ -21,7 +21,7 @@ def reachable_unit(code, action):
     secretariat any), else None; a refusal is audited, telling another unit from none."""
     found = unit_by_code(db.session(), code)
     principal = access.current()
-    if found is None or (principal.role == "unit" and found.id != principal.unit_id):
+    if found is None or (principal.role.has_unit and found.id != principal.unit_id):
         audit.record(action, "refused", detail=f"đơn vị «{code}»: " + (
             "không có" if found is None else "đơn vị khác"))
         return None

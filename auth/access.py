@@ -1,5 +1,6 @@
 """Who is asking: an API key (`Authorization: Bearer phk_…`, for programs) or the login cookie
-(for people), resolved once per request into `g.principal`; and the role checks on views.
+(for people), resolved once per request into `g.principal`; and the permission checks on views
+(who holds which permission: archive/roles.py).
 
 A request carrying the login cookie that changes something must also carry the page's CSRF token
 (header X-CSRFToken), API routes included: the cookie is sent by the browser on its own, a key is
@@ -23,6 +24,7 @@ from limits import parse_many
 
 from archive import accounts, audit, db
 from archive.models import RevokedSession, User
+from archive.roles import Role
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 limiter = Limiter(get_remote_address)  # limits are set on the views that need one
@@ -45,13 +47,17 @@ class Principal:
     user_id: int
     username: str
     display_name: str
-    role: str
+    role: Role
     unit_id: int | None
     via: str  # "key" or "session"
 
+    def can(self, permission):
+        return self.role.can(permission)
+
 
 def _principal(user, via):
-    return Principal(user.id, user.username, user.display_name, user.role, user.unit_id, via)
+    return Principal(user.id, user.username, user.display_name, Role(user.role), user.unit_id,
+                     via)
 
 
 def load_principal():
@@ -143,21 +149,28 @@ def current():
     return g.get("principal")
 
 
+def can(permission):
+    """Whether this request's account holds `permission` (no account: no permission)."""
+    principal = current()
+    return principal is not None and principal.can(permission)
+
+
 def refuse(status, action, detail="", document_id=None):
     audit.record(action, "refused", detail=detail or MESSAGES[status], document_id=document_id)
     headers = {"WWW-Authenticate": 'Bearer realm="phieu"'} if status == 401 else None
     abort(status, message=MESSAGES[status], headers=headers)
 
 
-def require(*roles):
-    """The view needs an account in one of `roles`: 401 without one, 403 with another role."""
+def require(permission):
+    """The view needs an account whose role holds `permission`: 401 without an account, 403
+    with a role that does not hold it."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             principal = current()
             if principal is None:
                 refuse(401, "access", f"{request.endpoint}: chưa đăng nhập")
-            if principal.role not in roles:
+            if not principal.can(permission):
                 refuse(403, "access", f"{request.endpoint}: vai trò {principal.role}")
             return view(*args, **kwargs)
         return wrapper
@@ -189,7 +202,7 @@ render_limit = limiter.shared_limit(_render_limit, scope="render", key_func=clie
 def rendering(when=None):
     """Marks a view that converts with LibreOffice: it spends the client's render budget (a 429
     past it), unless `when()` says this request makes no file (a report asked as JSON). Place it
-    under the role check, so that a refused request spends nothing."""
+    under the permission check, so that a refused request spends nothing."""
     def mark(view):
         limited = render_limit(view)
         if when is not None:

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from app import create_app
 from auth import review as access_review
-from auth.review import DECISIONS, LOGIN, ROLES
+from auth.review import DECISIONS, LOGIN, VISITORS
 from archive.models import Job
+from archive.roles import GRANTS, Permission
 from conftest import PASSWORD, Archive, example
 from test_batch_sheet import ROWS, filled_template
 from sheets import tong_hop as tong_hop_sheet
@@ -45,7 +46,7 @@ def test_every_route_of_the_app_has_a_decision_and_every_decision_a_route(tmp_pa
     assert not DECISIONS.keys() - routes, ("decisions for routes the app does not have",
                                            sorted(DECISIONS.keys() - routes))
     for key, (what, *cells) in DECISIONS.items():
-        assert what and len(cells) == len(ROLES), key
+        assert what and len(cells) == len(VISITORS), key
         assert all(cell == LOGIN or cell in (200, 201, 202, 302, 303, 401, 403, 404, 422)
                    for cell in cells), key
     app.extensions["database"].engine.dispose()
@@ -53,11 +54,19 @@ def test_every_route_of_the_app_has_a_decision_and_every_decision_a_route(tmp_pa
 
 def test_the_security_document_shows_exactly_the_decisions():
     text = access_review.DOC.read_text("utf-8")
-    assert text == access_review.with_table(text), (
+    assert text == access_review.with_tables(text), (
         "docs/SECURITY.md's table differs from auth/review.py: run "
         "`python -m auth.review`")
     for (method, rule) in DECISIONS:
         assert f"`{method} {rule}`" in text
+
+
+def test_every_permission_has_its_roles_and_acting_for_a_unit_needs_one():
+    """archive/roles.py: a permission missing from GRANTS would fail at its first check; issuing
+    and importing a roster act for the account's own unit, which a role without a unit lacks."""
+    assert set(GRANTS) == set(Permission)
+    for permission in (Permission.ISSUE, Permission.MANAGE_ROSTER):
+        assert all(role.has_unit for role in GRANTS[permission]), permission
 
 
 # ---------------------------------------------------------------------- the walk
@@ -168,7 +177,7 @@ class Site:
         self.jobs_done()
         self.values = {"document_id": document["id"], "scan_id": scan.json["id"],
                        "job_id": job.json["id"], "code": "noi-vu", "year": 2026, "month": 11}
-        self.clients = {who: _logged_in(self.app, who) for who in ROLES}
+        self.clients = {who: _logged_in(self.app, who) for who in VISITORS}
 
     def url(self, rule):
         return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>",
@@ -211,7 +220,7 @@ def outcome_of(response):
     return response.status_code
 
 
-@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("who", VISITORS)
 def test_each_route_answers_this_role_as_decided(site, who):
     wrong = []
     for (method, rule) in DECISIONS:

@@ -17,14 +17,14 @@ from werkzeug.exceptions import NotFound
 from archive import actions, audit, db, service
 from auth import access
 from archive.actions import NOT_FOUND, readable_document, with_history
-from archive.models import ROLES, Unit
+from archive.models import Unit
+from archive.roles import Permission
 from archive.store import StoreError
 from forms import clock
 from forms import FORMS
 from schemas.archive import DocumentQuerySchema
 from web import bp
 
-READERS = ("unit", "secretariat")
 PAGE_SIZE = 20
 
 VERIFY_ANSWERS = {  # match → (tone, heading, explanation)
@@ -76,10 +76,10 @@ def account():
         query = request.query_string.decode("latin-1")
         here = request.path + (f"?{query}" if query else "")
     return {"principal": principal, "login_next": here,
-            "role_label": ROLES.get(principal.role, principal.role) if principal else None,
-            "reads_records": principal is not None and principal.role in READERS,
-            "issues_batches": principal is not None and principal.role == "unit",
-            "reads_audit": principal is not None and principal.role == "admin"}
+            "role_label": principal.role.label if principal else None,
+            "reads_records": access.can(Permission.READ_DOCUMENTS),
+            "issues_batches": access.can(Permission.ISSUE),
+            "reads_audit": access.can(Permission.READ_AUDIT)}
 
 
 def error_page(status, title, message):
@@ -94,10 +94,10 @@ RECORDS_REFUSAL = ("Tài khoản {role} không xem được hồ sơ phiếu. Tr
                    "đơn vị và văn phòng.")
 
 
-def account_page(*roles, refusal=RECORDS_REFUSAL):
-    """The page needs a login (else the login page, coming back here after) in one of `roles`
-    (else a 403 page saying `refusal`, with {role} the account's role, and the refusal in the
-    audit log)."""
+def account_page(permission, refusal=RECORDS_REFUSAL):
+    """The page needs a login (else the login page, coming back here after) whose role holds
+    `permission` (else a 403 page saying `refusal`, with {role} the account's role, and the
+    refusal in the audit log)."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -105,11 +105,11 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
             if principal is None:
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
                                         if request.method == "GET" else request.path))
-            if principal.role not in roles:
+            if not principal.can(permission):
                 audit.record("access", "refused",
                              detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
-                    role=ROLES.get(principal.role, principal.role).lower()))
+                    role=principal.role.label.lower()))
             return view(*args, **kwargs)
         return wrapper
     return decorator
@@ -126,7 +126,7 @@ def _readable(document_id, action):
 def account_unit():
     """The unit a unit account issues for (pre-fills the form pages), else None."""
     principal = access.current()
-    if principal is None or principal.role != "unit":
+    if principal is None or not principal.role.has_unit:
         return None
     return db.session().get(Unit, principal.unit_id)
 
@@ -168,16 +168,16 @@ def one_page(db_session, selection, size):
 # ---------------------------------------------------------------------- pages
 
 @bp.route("/ho-so")
-@account_page(*READERS)
+@account_page(Permission.READ_DOCUMENTS)
 def documents():
     principal = access.current()
+    every_unit = not principal.role.has_unit
     raw, query, errors = filters_from(DocumentQuerySchema, ignore=(
-        () if principal.role == "secretariat" else ("unit",)))
+        () if every_unit else ("unit",)))
     db_session = db.session()
     rows, total, page, pages = one_page(db_session, service.search(principal, **query),
                                         PAGE_SIZE)
-    units = db_session.scalars(select(Unit).order_by(Unit.name)).all() \
-        if principal.role == "secretariat" else []
+    units = db_session.scalars(select(Unit).order_by(Unit.name)).all() if every_unit else []
     filters = {key: value for key, value in raw.items() if key not in errors}
 
     def page_url(number):
@@ -187,26 +187,25 @@ def documents():
         "documents.html", rows=rows, total=total, page=page, pages=pages, page_url=page_url,
         query=raw, errors=errors, units=units, forms=FORMS, filtered=bool(filters),
         superseded=service.superseded(db_session, rows) if query.get("all_versions") else set(),
-        show_unit=principal.role == "secretariat")
+        show_unit=every_unit)
 
 
 @bp.route("/ho-so/<int:document_id>")
-@account_page(*READERS)
+@account_page(Permission.READ_DOCUMENTS)
 def document(document_id):
     found = _readable(document_id, "read")
     if found is None:
         return not_found()
     record = with_history(found)
-    role = access.current().role
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
-                           can_upload=role == "secretariat",
-                           can_correct=role == "unit" and record.latest)
+                           can_upload=access.can(Permission.UPLOAD_SCANS),
+                           can_correct=access.can(Permission.ISSUE) and record.latest)
 
 
 @bp.route("/ho-so/<int:document_id>", methods=["POST"])
 @access.large_upload(_too_large)
-@account_page("secretariat")
+@account_page(Permission.UPLOAD_SCANS)
 def upload_scan(document_id):
     """The secretariat's upload of the signed paper copy's scan (multipart, field «file»)."""
     found = _readable(document_id, "scan.upload")
@@ -230,7 +229,7 @@ def upload_scan(document_id):
 
 @bp.route("/xac-minh", methods=["GET", "POST"])
 @access.large_upload(_too_large)
-@account_page(*READERS)
+@account_page(Permission.READ_DOCUMENTS)
 def verify():
     if request.method == "GET":
         return render_template("verify.html")

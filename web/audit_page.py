@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from archive import audit, db
 from archive.models import AuditEvent
+from archive.roles import Permission
 from schemas.archive import AuditQuerySchema
 from schemas.fields import fold
 from web import bp
@@ -44,7 +45,7 @@ def action_label(action):
 
 
 @bp.route("/nhat-ky")
-@account_page("admin", refusal=REFUSAL)
+@account_page(Permission.READ_AUDIT, refusal=REFUSAL)
 def audit_log():
     raw, query, errors = filters_from(AuditQuerySchema, messages=FILTER_ERRORS)
     db_session = db.session()

@@ -14,6 +14,7 @@ from flask import current_app, render_template, url_for
 from archive import audit, db, roster
 from auth import access
 from archive.models import Job, Unit
+from archive.roles import Permission
 from forms import clock
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp
@@ -42,7 +43,7 @@ def _size(limit):
 
 @bp.route("/phat-hanh-lo", defaults={"job_id": None})
 @bp.route("/phat-hanh-lo/<job_id>")
-@account_page("unit", refusal=BATCH_REFUSAL)
+@account_page(Permission.ISSUE, refusal=BATCH_REFUSAL)
 def batch_issue(job_id):
     principal = access.current()
     db_session = db.session()

@@ -11,10 +11,11 @@ from flask import render_template, request
 from archive import db, reports, unit_month
 from auth import access
 from archive.models import Unit
+from archive.roles import Permission
 from forms import clock, rules
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp
-from web.archive_pages import READERS, account_page
+from web.archive_pages import account_page
 
 REFUSAL = "Tài khoản {role} không xem được báo cáo. Trang này dành cho tài khoản đơn vị và văn " \
           "phòng."
@@ -29,15 +30,15 @@ def _year():
 
 
 @bp.route("/bao-cao")
-@account_page(*READERS, refusal=REFUSAL)
+@account_page(Permission.READ_REPORTS, refusal=REFUSAL)
 def reports_page():
     principal = access.current()
     db_session = db.session()
     year = _year()
-    secretariat = principal.role == "secretariat"
+    every_unit = not principal.role.has_unit
     return render_template(
         "reports.html", year=year, min_year=MIN_YEAR, max_year=MAX_YEAR,
-        secretariat=secretariat,
-        units=unit_month.units(db_session) if secretariat else [],
-        own_unit=None if secretariat else db_session.get(Unit, principal.unit_id),
+        every_unit=every_unit,
+        units=unit_month.units(db_session) if every_unit else [],
+        own_unit=None if every_unit else db_session.get(Unit, principal.unit_id),
         reports=rules.REPORTS, calendar=reports.calendar(year))

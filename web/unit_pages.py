@@ -13,13 +13,14 @@ from sqlalchemy import select
 from archive import db, roster, service
 from auth import access
 from archive.models import Unit
+from archive.roles import Permission
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
 from forms import clock
 from schemas.roster import TongHopRequestSchema
 from web import bp
 from sheets import roster as roster_sheet
-from web.archive_pages import READERS, account_page, error_page
+from web.archive_pages import account_page, error_page
 from sheets.table import SpreadsheetError
 
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
@@ -44,12 +45,12 @@ def _neighbours(year, month):
 
 
 @bp.route("/don-vi")
-@account_page(*READERS, refusal=UNIT_REFUSAL)
+@account_page(Permission.READ_UNITS, refusal=UNIT_REFUSAL)
 def unit_months():
     """A unit account goes to its own unit's current month; the secretariat picks a unit."""
     principal = access.current()
     year, month = _this_month()
-    if principal.role == "unit":
+    if principal.role.has_unit:
         unit = db.session().get(Unit, principal.unit_id)
         return redirect(url_for("web.unit_month", code=unit.code, year=year, month=month))
     units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
@@ -57,7 +58,7 @@ def unit_months():
 
 
 @bp.route("/don-vi/<code>")
-@account_page(*READERS, refusal=UNIT_REFUSAL)
+@account_page(Permission.READ_UNITS, refusal=UNIT_REFUSAL)
 def unit_month_pick(code):
     """The month picker's GET form: ?thang=&nam= → the month's page."""
     year, month = _this_month()
@@ -71,7 +72,7 @@ def unit_month_pick(code):
 
 
 @bp.route("/don-vi/<code>/<int:year>/<int:month>")
-@account_page(*READERS, refusal=UNIT_REFUSAL)
+@account_page(Permission.READ_UNITS, refusal=UNIT_REFUSAL)
 def unit_month(code, year, month):
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
@@ -85,7 +86,7 @@ def unit_month(code, year, month):
     return render_template(
         "unit_month.html", unit=unit, status=status, previous=previous, following=following,
         members=len(roster.roster(db.session(), unit.id)),
-        can_change=access.current().role == "unit")
+        can_import=access.can(Permission.MANAGE_ROSTER), can_issue=access.can(Permission.ISSUE))
 
 
 def _back(code, year, month, anchor=None):
@@ -102,7 +103,7 @@ def _period_from_form():
 
 
 @bp.route("/don-vi/<code>/danh-sach", methods=["POST"])
-@account_page("unit", refusal=CHANGE_REFUSAL)
+@account_page(Permission.MANAGE_ROSTER, refusal=CHANGE_REFUSAL)
 def roster_upload(code):
     """The roster file (multipart, field «file»); back to the month it was sent from."""
     year, month = _period_from_form()
@@ -142,7 +143,7 @@ def roster_upload(code):
 
 
 @bp.route("/don-vi/<code>/<int:year>/<int:month>/tong-hop", methods=["POST"])
-@account_page("unit", refusal=CHANGE_REFUSAL)
+@account_page(Permission.ISSUE, refusal=CHANGE_REFUSAL)
 @access.rendering()
 def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
