@@ -105,7 +105,7 @@ EXPECTED = ", ".join(dict.fromkeys(  # the two blocks once, with their columns
     if "." in key else f"«{name}»" for key, name, _ in COLUMNS))
 
 PERSON_KEYS = ("position", "monthly_rating", "identification_rating")
-COMMON_KEYS = tuple(HeaderFieldsMixin._declared_fields)  # unit, place, signed_on, period, head_name
+COMMON_KEYS = tuple(HeaderFieldsMixin().fields)  # unit, place, signed_on, period, head_name
 
 # Mục: the number the form prints (I, II.1, …), with or without its dot or the word "Mục", the
 # JSON key (political, …) or the section's title.
@@ -116,11 +116,11 @@ GROUP_II_NUMBER = fold(GROUP_II[0])  # a title row only: no item stands right un
 
 # The drop-downs' vocabularies, as the schema reads them (slug, label or short form).
 CHOICES = {
-    "level": IdentificationSchema._declared_fields["level"],
-    "monthly_rating": Phieu01Schema._declared_fields["monthly_rating"],
-    "identification_rating": Phieu01Schema._declared_fields["identification_rating"],
+    "level": IdentificationSchema().fields["level"],
+    "monthly_rating": Phieu01Schema().fields["monthly_rating"],
+    "identification_rating": Phieu01Schema().fields["identification_rating"],
 }
-REMEDY_FIELD = AssessmentSchema._declared_fields["remedy_status"]
+REMEDY_FIELD = AssessmentSchema().fields["remedy_status"]
 YES, NO = "có", "không"
 REMEDY_OF = {**REMEDY_FIELD.lookup,
              **dict.fromkeys(map(fold, (YES, "x", "đã", "rồi", "kịp thời")), "fixed_in_time"),
