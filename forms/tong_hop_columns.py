@@ -10,8 +10,11 @@ A column is of one of three kinds:
   `rating`, and the number of such rows on the «Cộng» line. The marks share one head above their
   own titles, RATING_TITLE, and are one field of the row, RATING.
 
-Adding a text column: a Column here (its width taken from the others, so that they still fill
-the page), `make templates`, the column in examples/tong-hop.json, a test.
+Adding a text column: a Column here (narrowing others: together they fill the page), `make
+templates`, the column in examples/tong-hop.json, and the tests that pin the paper form's columns
+(tests/test_templates.py, tests/test_spreadsheet.py). A tổng hợp compiled from Phiếu 01
+(forms/compile.py) leaves the new column blank unless compile fills it. TT and Họ tên stay the
+first two columns: a row split over pages repeats them (documents/pagination.py).
 """
 
 from dataclasses import dataclass
