@@ -46,7 +46,7 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-# Rebuilds templates_docx/*.docx from templates_docx/build.py (commit the result).
+# Rebuilds templates_docx/*.docx from their builders in templates_docx/ (commit the result).
 templates: $(VENV)/.run-deps
 	$(PY) -m templates_docx.build
 

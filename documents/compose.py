@@ -4,7 +4,7 @@ lays out the lot once: its fixed cost per document is larger than a form's own.
 Each form keeps what it has alone: it is a section of its own, so it starts on a new page with its
 first-page header, page numbers from 1, and its footnotes numbered as alone (their numbers are
 text). Each
-form opens with an empty paragraph of no height (templates_docx/build.py); it gets a bookmark
+form opens with an empty paragraph of no height (templates_docx/blocks.py); it gets a bookmark
 "form-NNNNN" here, so a form lays out in a packet exactly as alone. Converted
 with `Converter.convert(composed=True)`, the PDF has a named destination there, which is how the
 PDF is cut back into forms (documents/packet.py), and the worker sets each form's page style again
@@ -75,7 +75,7 @@ def _mark_start(paragraph, number):
     page numbers only at a paragraph). The export makes the bookmark a named destination
     (ExportBookmarksToPDFDestination): the page where the form starts."""
     if paragraph.tag != qn("w:p"):
-        raise ValueError("a form opens with a paragraph (templates_docx/build.py)")
+        raise ValueError("a form opens with a paragraph (templates_docx/blocks.py)")
     properties = paragraph.find(qn("w:pPr"))
     at = 0 if properties is None else 1
     paragraph.insert(at, parse_xml(
@@ -86,7 +86,7 @@ def _mark_start(paragraph, number):
 class _Footnotes:
     """The first form's footnotes part, receiving each added form's notes under new ids: copies
     of the template's notes, which are the same for every form of it. A note's number is text,
-    in the note and beside its anchor (templates_docx/build.py), so every form's notes print
+    in the note and beside its anchor (templates_docx/ooxml.py), so every form's notes print
     the numbers they have in the form alone (2–7 on the Phiếu 01), though LibreOffice counts
     footnotes through the whole document."""
 

@@ -22,7 +22,7 @@ each word tells where each page starts. Where a rule is broken, the DOCX is mend
 nor LibreOffice breaks a page before a table row, so the table is split there: the rows from that
 one on go into a new table that carries a copy of the head rows (repeated, as the original's),
 after a paragraph of no height that starts a new page. The copied head keeps its footnote marks,
-which are text (templates_docx/build.py), and drops any footnote anchor beside them, which would
+which are text (templates_docx/ooxml.py), and drops any footnote anchor beside them, which would
 print the note a second time.
 """
 

@@ -44,25 +44,24 @@ def _cell(lines):
 
 def _identified(data):
     """Whether any item of the Phiếu 01 carries an identification level (either side)."""
-    return any(rules._level(item.get(side)) for _ref, item in rules.item_refs(data)
-               for side in ("self", "authority"))
+    return any(rules.identification_level(item.get(side))
+               for _ref, item in rules.item_refs(data) for side in ("self", "authority"))
 
 
 def tong_hop_row(data):
     """The tổng hợp's row for one Phiếu 01 (its issued JSON, or validated input)."""
-    signs = rules._signs(data)
-    items = dict(rules.item_refs(data))
+    signs = rules.signs_shown(data)
     prefix = len(signs) > 1
 
     def line(sign, text):
         text = (text or "").strip()
-        return f"Mục {sign.ref}: {text}" if prefix and text else text
+        return f"Mục {sign['ref']}: {text}" if prefix and text else text
 
     shortcomings, causes, remedies, identifications = [], [], [], []
     for sign in signs:
-        assessment = sign.assessment
+        assessment = sign["assessment"]
         identification = assessment.get("identification") or {}
-        what = [items[sign.ref].get("content"), assessment.get("result")]
+        what = [sign["item"].get("content"), assessment.get("result")]
         shortcomings.append(line(sign, ": ".join(part for part in what if part)
                                  or identification.get("detail")))
         causes.append(line(sign, assessment.get("cause")))

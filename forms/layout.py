@@ -70,13 +70,9 @@ HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
 ASSESSMENT_BLOCK_MM = (24, 20, 23, 26)
 PHIEU_01_COLUMNS_MM = (11, 37, *ASSESSMENT_BLOCK_MM, *ASSESSMENT_BLOCK_MM, 18)
 
-# Column widths of the tổng hợp's table (10 columns), TT to Kém.
-# «Đánh giá kết quả thực hiện» holds a monthly rating as a rule: wide enough for «Hoàn thành xuất
-# sắc nhiệm vụ» on one line, so no rating leaves «vụ» alone on a second.
-TONG_HOP_COLUMNS_MM = (10, 38, 51, 30, 29, 28, 30, 12, 12, 12)
+# The tổng hợp's column widths are in its column table, forms/tong_hop_columns.py.
 
 assert sum(PHIEU_01_COLUMNS_MM) == TEXT_WIDTH_MM
-assert sum(TONG_HOP_COLUMNS_MM) == TEXT_WIDTH_MM
 
 # What the blank form shows where a value is missing.
 DOTS_SHORT = "....."  # a day, a month
@@ -101,3 +97,4 @@ assert sum(PERIODIC_COUNT_COLUMNS_MM) == TEXT_WIDTH_MM
 assert sum(PERIODIC_KEM_COLUMNS_MM) == TEXT_WIDTH_MM
 
 CELL_MAX = 2000  # characters in one table cell: a long paragraph, still far less than a page
+NAME_MAX = 200  # characters in a person's name

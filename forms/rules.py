@@ -43,13 +43,14 @@ def item_refs(data):
         yield ref, item
 
 
-def _level(assessment):
+def identification_level(assessment):
+    """The level slug an assessment (one side of an item) gives its identification, or None."""
     return ((assessment or {}).get("identification") or {}).get("level")
 
 
 def _effective(item):
     """The side whose identification counts (II.4): the authority's when it has a level."""
-    if _level(item.get("authority")):
+    if identification_level(item.get("authority")):
         return "authority", item["authority"]
     return "self", item.get("self") or {}
 
@@ -73,7 +74,7 @@ def _signs(data):
     signs = []
     for key, index, ref, item in _items(data):
         side, assessment = _effective(item)
-        level = _level(assessment)
+        level = identification_level(assessment)
         if level and level != NO_SIGN:
             signs.append(_Sign(key, index, ref, side, assessment))
     return signs

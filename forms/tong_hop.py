@@ -2,22 +2,20 @@
 
 from forms import rules
 from forms.common import header_context, keep_whole
-from forms.vocab import IDENTIFICATION_RATINGS
-from forms.layout import TONG_HOP_COLUMNS_MM
+from forms.tong_hop_columns import MARKS, RATING, TEXTS
 
 TITLE = "Phiếu tổng hợp"
 TEMPLATE = "tong_hop.docx"
 MARK = "X"
-_ROW_FIELDS = ("full_name", "result", "shortcomings", "cause", "remedy_result", "identification")
 
 
 def _row_cells(row):
-    texts = {field: row.get(field) or "" for field in _ROW_FIELDS}
+    """A row's cells by column key (forms/tong_hop_columns.py): the texts, and the marks."""
+    texts = {column.key: row.get(column.key) or "" for column in TEXTS}
     return {
         **texts,
-        "whole": keep_whole(zip(texts.values(), TONG_HOP_COLUMNS_MM[1:], strict=False)),
-        "marks": {level: MARK if row.get("rating") == level else ""
-                  for level in IDENTIFICATION_RATINGS},
+        "whole": keep_whole((texts[column.key], column.width_mm) for column in TEXTS),
+        "marks": {column.key: MARK if row.get(RATING) == column.key else "" for column in MARKS},
     }
 
 
@@ -27,8 +25,8 @@ def context(data, settings):
     return {
         **header_context(data, settings["PLACE_NAME"]),
         "rows": [_row_cells(row) for row in rows] or [_row_cells({})] * 2,
-        "totals": {level: sum(row.get("rating") == level for row in rows) if rows else ""
-                   for level in IDENTIFICATION_RATINGS},
+        "totals": {column.key: sum(row.get(RATING) == column.key for row in rows) if rows else ""
+                   for column in MARKS},
     }
 
 

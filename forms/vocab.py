@@ -17,8 +17,6 @@ IDENTIFICATION_RATINGS = {
     "trung_binh": "Trung bình",
     "kem": "Kém",
 }
-# The tổng hợp's column heads for the same three levels.
-IDENTIFICATION_RATING_COLUMNS = {"tot": "Tốt", "trung_binh": "TB", "kem": "Kém"}
 
 # Per-item identification (nhận diện biểu hiện), footnote 4. The last three are completed by
 # the content the sign concerns ("… ở nội dung …"), given as the item's `detail`.

@@ -28,16 +28,7 @@ SIGN_HINT = "(Ký và ghi rõ họ, tên)"
 UNIT_HEAD_SIGNATURE = "THỦ TRƯỞNG ĐƠN VỊ"
 UNIT_HEAD_SIGN_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
 
-TONG_HOP_COLUMNS = (
-    "TT",
-    "Họ tên",
-    "Đánh giá kết quả thực hiện",
-    "Tồn tại",
-    "Nguyên nhân",
-    "Kết quả khắc phục",
-    "Nhận diện biểu hiện",
-)
-TONG_HOP_LEVELS_HEAD = "Mức đánh giá, nhận diện biểu hiện"
+# The tổng hợp's column titles are in its column table, forms/tong_hop_columns.py.
 TONG_HOP_TOTAL = "Cộng"
 
 ARCHIVE_CODE_LABEL = "Mã lưu trữ"  # an archived form's footer: "Mã lưu trữ: 7K3Q-X9MD"

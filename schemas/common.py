@@ -2,10 +2,9 @@
 
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
-from forms.layout import CELL_MAX
+from forms.layout import CELL_MAX, NAME_MAX  # noqa: F401  (imported from here too)
 from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, Nested, Text, quoted
 
-NAME_MAX = 200
 UNIT_MAX = 300
 NOTE_MAX = 1000
 # Line breaks in one form, all its cells together: rendering them costs time that grows with the

@@ -1,23 +1,25 @@
 """Input of the Phiếu tổng hợp (one unit, one month): the API's contract, described at /docs."""
 
+from forms.tong_hop_columns import RATING, RATING_TITLE, TEXTS
 from forms.vocab import IDENTIFICATION_RATINGS
-from forms.layout import CELL_MAX
-from schemas.common import NAME_MAX, BaseSchema, HeaderFieldsMixin
+from schemas.common import BaseSchema, HeaderFieldsMixin
 from schemas.fields import Choice, List, Nested, Text
 from schemas.phieu_01 import IDENTIFICATION_ALIASES
 
 MAX_ROWS = 1000
 
 
-class RowSchema(BaseSchema):
-    full_name = Text("Họ tên", max_length=NAME_MAX, required=True)
-    result = Text("Đánh giá kết quả thực hiện", max_length=CELL_MAX, multiline=True)
-    shortcomings = Text("Tồn tại", max_length=CELL_MAX, multiline=True)
-    cause = Text("Nguyên nhân", max_length=CELL_MAX, multiline=True)
-    remedy_result = Text("Kết quả khắc phục", max_length=CELL_MAX, multiline=True)
-    identification = Text("Nhận diện biểu hiện", max_length=CELL_MAX, multiline=True)
-    rating = Choice("Mức đánh giá, nhận diện biểu hiện", IDENTIFICATION_RATINGS,
-                    aliases=IDENTIFICATION_ALIASES)
+def _text(column):
+    return Text(column.title, max_length=column.max_length, required=column.required,
+                multiline=column.multiline)
+
+
+# One field per text column of the form (forms/tong_hop_columns.py), then the rating, which the
+# form prints as a mark in its level's column.
+RowSchema = BaseSchema.from_dict({
+    **{column.key: _text(column) for column in TEXTS},
+    RATING: Choice(RATING_TITLE, IDENTIFICATION_RATINGS, aliases=IDENTIFICATION_ALIASES),
+}, name="RowSchema")
 
 
 class TongHopSchema(HeaderFieldsMixin, BaseSchema):

@@ -36,8 +36,7 @@ from schemas.fields import fold, quoted
 from schemas.phieu_01 import MAX_ITEMS, AssessmentSchema, IdentificationSchema, Phieu01Schema
 from schemas.tong_hop import MAX_ROWS as MAX_PEOPLE
 from forms.wording import (ASSESSMENT_COLUMNS, AUTHORITY_BLOCK,
-                           IDENTIFICATION_RATING_LINE, MONTHLY_RATING_LINE, SELF_BLOCK,
-                           TONG_HOP_COLUMNS)
+                           IDENTIFICATION_RATING_LINE, MONTHLY_RATING_LINE, SELF_BLOCK)
 from sheets import tong_hop as tong_hop_sheet
 from sheets.table import (SpreadsheetError, first_filled, header_keys, open_table,
                           padded, row_values)
@@ -70,7 +69,7 @@ IDENTIFICATION_RATING_HEAD = IDENTIFICATION_RATING_LINE.removeprefix("- ")
 # (key, the template's name, other names accepted), in the template's order. A block's columns
 # are keyed "self.cause", "authority.level", …
 COLUMNS = (
-    ("index", TONG_HOP_COLUMNS[0], ["STT"]),
+    ("index", tong_hop_sheet.HEADERS["index"], ["STT"]),
     ("full_name", "Họ và tên", ["Họ tên"]),
     ("position", "Chức vụ", ["Chức danh"]),
     ("section", "Mục", ["Số mục", "Mục số"]),
@@ -105,7 +104,7 @@ EXPECTED = ", ".join(dict.fromkeys(  # the two blocks once, with their columns
     if "." in key else f"«{name}»" for key, name, _ in COLUMNS))
 
 PERSON_KEYS = ("position", "monthly_rating", "identification_rating")
-COMMON_KEYS = tuple(HeaderFieldsMixin._declared_fields)  # unit, place, signed_on, period, head_name
+COMMON_KEYS = tuple(HeaderFieldsMixin().fields)  # unit, place, signed_on, period, head_name
 
 # Mục: the number the form prints (I, II.1, …), with or without its dot or the word "Mục", the
 # JSON key (political, …) or the section's title.
@@ -116,11 +115,11 @@ GROUP_II_NUMBER = fold(GROUP_II[0])  # a title row only: no item stands right un
 
 # The drop-downs' vocabularies, as the schema reads them (slug, label or short form).
 CHOICES = {
-    "level": IdentificationSchema._declared_fields["level"],
-    "monthly_rating": Phieu01Schema._declared_fields["monthly_rating"],
-    "identification_rating": Phieu01Schema._declared_fields["identification_rating"],
+    "level": IdentificationSchema().fields["level"],
+    "monthly_rating": Phieu01Schema().fields["monthly_rating"],
+    "identification_rating": Phieu01Schema().fields["identification_rating"],
 }
-REMEDY_FIELD = AssessmentSchema._declared_fields["remedy_status"]
+REMEDY_FIELD = AssessmentSchema().fields["remedy_status"]
 YES, NO = "có", "không"
 REMEDY_OF = {**REMEDY_FIELD.lookup,
              **dict.fromkeys(map(fold, (YES, "x", "đã", "rồi", "kịp thời")), "fixed_in_time"),
@@ -156,10 +155,10 @@ WIDTHS = {"index": 6, "full_name": 24, "position": 16, "section": 7, "content": 
 BLOCK_WIDTHS = {"result": 28, "cause": 22, "level": 26, "detail": 22, "remedy": 28,
                 "remedy_status": 11}
 
-# A Phiếu tổng hợp's sheet uploaded here by mistake: columns only the tổng hợp has.
-TONG_HOP_ONLY = {name for name, key in tong_hop_sheet.KEY_OF.items()
-                 if key in ("shortcomings", "remedy_result", *IDENTIFICATION_RATINGS)}
-TONG_HOP_ONLY.add(tong_hop_sheet.LEVELS_HEAD)
+# A Phiếu tổng hợp's sheet uploaded here by mistake: the names of its columns that this sheet
+# has nowhere (as a column, a block, or a column under a block).
+BATCH_NAMES = {*KEY_OF, *BLOCK_OF, *SUB_NAMES}
+TONG_HOP_ONLY = {*tong_hop_sheet.KEY_OF, tong_hop_sheet.LEVELS_HEAD} - BATCH_NAMES
 
 
 class _RowError(Exception):
@@ -378,8 +377,7 @@ def _two_row_names(high, low):
 
 
 def _keys(header, number):
-    found = [name for name in header if name and fold(name) in TONG_HOP_ONLY
-             and fold(name) not in KEY_OF]
+    found = [name for name in header if name and fold(name) in TONG_HOP_ONLY]
     if found:
         raise SpreadsheetError(
             f"Bảng này theo mẫu Phiếu tổng hợp (có cột «{quoted(found[0])}»), không phải mẫu "

@@ -2,15 +2,15 @@
 .xlsx template to fill in.
 
 `parse` returns rows in the API's shape (schemas.tong_hop.RowSchema); it checks the sheet's layout,
-not the values, which the schema validates as for any other request.
+not the values, which the schema validates as for any other request. The sheet's columns are the
+form's (forms/tong_hop_columns.py), headed by their printed titles.
 """
 
-
-
-from forms.vocab import IDENTIFICATION_RATING_COLUMNS, IDENTIFICATION_RATINGS
+from forms import tong_hop_columns
+from forms.tong_hop_columns import MARKS, RATING, RATING_TITLE
+from forms.wording import TONG_HOP_TOTAL
 from schemas.fields import fold, quoted
 from schemas.tong_hop import MAX_ROWS
-from forms.wording import TONG_HOP_COLUMNS, TONG_HOP_LEVELS_HEAD, TONG_HOP_TOTAL
 from sheets.table import (SpreadsheetError, first_filled, header_keys, header_sheet, open_table,
                           padded, row_values)
 
@@ -19,23 +19,18 @@ __all__ = ["COLUMNS", "SpreadsheetError", "parse", "template_xlsx"]
 SHEET_TITLE = "Phiếu tổng hợp"
 SUBJECT = "bảng phiếu tổng hợp"
 
-LEVELS = tuple(IDENTIFICATION_RATING_COLUMNS)
-COLUMNS = (
-    *zip(("index", "full_name", "result", "shortcomings", "cause", "remedy_result",
-          "identification"), TONG_HOP_COLUMNS, strict=True),
-    *IDENTIFICATION_RATING_COLUMNS.items(),
-)
+LEVELS = tuple(column.key for column in MARKS)
+COLUMNS = tuple((column.key, column.title) for column in tong_hop_columns.COLUMNS)
 HEADERS = dict(COLUMNS)
-# Other names people give these columns: "STT", "Họ và tên", "Trung bình" for "TB".
-ALIASES = {"index": ["STT"], "full_name": ["Họ và tên"], **{
-    level: [label] for level, label in IDENTIFICATION_RATINGS.items()}}
-KEY_OF = {fold(name): key for key, header in COLUMNS for name in (header, *ALIASES.get(key, ()))}
-LEVELS_HEAD = fold(TONG_HOP_LEVELS_HEAD)
+# A column's header, or another name people give it ("STT", "Họ và tên", "Trung bình" for "TB").
+KEY_OF = {fold(name): column.key for column in tong_hop_columns.COLUMNS
+          for name in (column.title, *column.aliases)}
+LEVELS_HEAD = fold(RATING_TITLE)
 TOTAL = fold(TONG_HOP_TOTAL)
-WIDTHS = {"index": 5, "full_name": 26, **dict.fromkeys(LEVELS, 7)}  # other columns: 30
+WIDTHS = {column.key: column.sheet_width for column in tong_hop_columns.COLUMNS}
 
 EXPECTED = ", ".join(HEADERS.values())
-LEVEL_NAMES = ", ".join(IDENTIFICATION_RATING_COLUMNS.values())
+LEVEL_NAMES = ", ".join(column.title for column in MARKS)
 
 
 def parse(filename, data):
@@ -97,4 +92,4 @@ def _row(keys, cells, number):
     marks = [level for level in LEVELS if values.pop(level, None)]
     if len(marks) > 1:
         raise SpreadsheetError(f"Dòng {number} đánh dấu nhiều hơn một mức ({LEVEL_NAMES}).")
-    return {**values, **({"rating": marks[0]} if marks else {})}
+    return {**values, **({RATING: marks[0]} if marks else {})}

@@ -8,7 +8,7 @@ import pytest
 from docx.shared import Mm
 from lxml import etree
 
-from templates_docx import build
+from templates_docx import build, ooxml
 from forms import layout
 from forms import wording
 
@@ -101,25 +101,25 @@ def test_phieu_01_footnotes_are_numbered_two_to_seven_with_the_guidance_text():
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     document = etree.fromstring(part("phieu_01.docx", "word/document.xml").encode())
     numbers = [run.findtext(f"{w}t") for run in document.iter(f"{w}r")
-               if run.find(f"{w}rPr/{w}rStyle[@{w}val='{build.NUMBER_STYLE}']") is not None]
+               if run.find(f"{w}rPr/{w}rStyle[@{w}val='{ooxml.NUMBER_STYLE}']") is not None]
     assert numbers == [str(n) for n in range(2, 8)]
     anchors = []
     for reference in document.iter(f"{w}footnoteReference"):
         run = reference.getparent()
         assert reference.get(f"{w}customMarkFollows") == "1"
-        assert run.findtext(f"{w}t") == build.INVISIBLE_MARK
+        assert run.findtext(f"{w}t") == ooxml.INVISIBLE_MARK
         anchors.append((reference.get(f"{w}id"), run.getparent()))
     assert [fid for fid, _ in anchors] == [str(n - 1) for n in range(2, 8)]
     head_line = {paragraph for _, paragraph in anchors[:3]}
     assert len(head_line) == 1 and "".join(head_line.pop().itertext()).startswith("Đơn vị:")
     for fid, paragraph in anchors[3:]:
-        assert f"{int(fid) + 1}{build.INVISIBLE_MARK}" in "".join(paragraph.itertext())
+        assert f"{int(fid) + 1}{ooxml.INVISIBLE_MARK}" in "".join(paragraph.itertext())
     notes = etree.fromstring(part("phieu_01.docx", "word/footnotes.xml").encode())
     numbers = {note.get(f"{w}id"): note.find(f"{w}p/{w}r") for note in notes
                if note.get(f"{w}type") is None}
     assert {fid: (run.find(f"{w}rPr/{w}rStyle").get(f"{w}val"), run.findtext(f"{w}t"))
             for fid, run in numbers.items()} == {
-        str(n - 1): (build.NUMBER_STYLE, str(n)) for n in range(2, 8)}
+        str(n - 1): (ooxml.NUMBER_STYLE, str(n)) for n in range(2, 8)}
     footnotes = part("phieu_01.docx", "word/footnotes.xml")
     for paragraphs in wording.FOOTNOTES.values():
         for text in paragraphs:

@@ -12,8 +12,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from flask_wtf.csrf import CSRFError
 
 from auth import access
-from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATING_COLUMNS,
-                         IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
+from forms import tong_hop_columns
+from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
+                         REMEDY_STATUSES, SECTIONS)
 from sheets import tong_hop as tong_hop_sheet
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -58,7 +59,6 @@ def _vocabularies():
     return {
         "monthly_ratings": MONTHLY_RATINGS,
         "identification_ratings": IDENTIFICATION_RATINGS,
-        "rating_columns": IDENTIFICATION_RATING_COLUMNS,
         "identification_levels": IDENTIFICATION_LEVELS,
         "remedy_statuses": REMEDY_STATUSES,
         "sections": SECTIONS,
@@ -85,6 +85,7 @@ def phieu_01():
 @bp.route("/tong-hop")
 def tong_hop():
     return render_template("tong_hop.html", columns=tong_hop_sheet.COLUMNS,
+                           head=tong_hop_columns.HEAD, rating=tong_hop_columns.RATING,
                            issuer=archive_pages.account_unit(), needs_login=_needs_login(),
                            **_vocabularies())
 
