@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 # connect; `make run HOST=0.0.0.0` leaves it off unless PHIEU_ALLOW_ANONYMOUS_RENDER says otherwise.
 PHIEU_ALLOW_ANONYMOUS_RENDER ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),true,false)
 
-.PHONY: run test system-deps test-system-deps templates bench clean
+.PHONY: run test lint system-deps test-system-deps templates bench clean
 
 run: system-deps $(VENV)/.run-deps
 	PHIEU_ALLOW_ANONYMOUS_RENDER=$(PHIEU_ALLOW_ANONYMOUS_RENDER) \
@@ -21,12 +21,16 @@ run: system-deps $(VENV)/.run-deps
 
 # The tests' database: a local PostgreSQL that scripts/test-postgres.sh starts (and prints the URL
 # of), unless TEST_DATABASE_URL is already set. Fails if the server cannot be started.
-test: test-system-deps $(VENV)/.test-deps
+test: test-system-deps $(VENV)/.test-deps lint
 	url="$${TEST_DATABASE_URL:-}"; \
 	[ -n "$$url" ] || url="$$(scripts/test-postgres.sh)" || exit 1; \
 	redis="$${TEST_REDIS_URL:-}"; \
 	[ -n "$$redis" ] || redis="$$(scripts/test-redis.sh)" || exit 1; \
 	TEST_DATABASE_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# ruff (pyproject.toml): pyflakes, pycodestyle, import order, bugbear. Part of `make test`.
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
 
 system-deps:
 	scripts/install-system-deps.sh

@@ -9,8 +9,9 @@ from marshmallow import Schema, ValidationError, fields
 from openpyxl.utils.datetime import from_excel
 
 from schemas.archive import about
-from schemas.common import NAME_MAX, BaseSchema
-from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Text
+from forms.vocab import EXCUSE_REASONS
+from schemas.common import NAME_MAX, NOTE_MAX, BaseSchema
+from schemas.fields import MAX_YEAR, MIN_YEAR, Choice, Date, Integer, Text
 
 MAX_MEMBERS = 1000
 MAX_ORDER = 100_000
@@ -184,3 +185,32 @@ class TongHopRequestSchema(BaseSchema):
     head_name = Text("Họ tên thủ trưởng đơn vị", max_length=NAME_MAX,
                      description="Họ tên thủ trưởng, in dưới chữ ký; mặc định lấy từ Phiếu số "
                                  "01 mới nhất có ghi")
+
+
+# ------------------------------------------------------------------------- excused months
+
+
+class ExcusedMonthInSchema(BaseSchema):
+    """A month a roster member owes no Phiếu 01, as the competent level records it."""
+
+    full_name = Text("Họ và tên", max_length=NAME_MAX, required=True)
+    year = Integer("Năm", minimum=MIN_YEAR, maximum=MAX_YEAR, required=True)
+    month = Integer("Tháng", minimum=1, maximum=12, required=True)
+    reason = Choice("Lý do", EXCUSE_REASONS, required=True)
+    note = Text("Ghi chú", max_length=NOTE_MAX)
+
+
+class ExcusedQuerySchema(Schema):
+    year = Integer("Năm", minimum=MIN_YEAR, maximum=MAX_YEAR, required=True)
+
+
+class ExcusedMonthSchema(Schema):
+    id = fields.Integer(**about("Số bản ghi (để xóa)"))
+    full_name = fields.String(**about("Họ và tên"))
+    year = fields.Integer(**about("Năm"))
+    month = fields.Integer(**about("Tháng"))
+    reason = fields.String(**about("Mã lý do: " + ", ".join(EXCUSE_REASONS)))
+    reason_label = fields.String(**about("Lý do, bằng lời"))
+    note = fields.String(**about("Ghi chú"))
+    recorded_by = fields.String(**about("Tài khoản đã ghi nhận"))
+    recorded_at = fields.DateTime(**about("Thời điểm ghi nhận (UTC)"))
