@@ -7,6 +7,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
 from api import errors
+from schemas.common import flatten
 
 
 class DatabaseInteger(IntegerConverter):
@@ -75,7 +76,7 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
         if "errors" in payload:
-            payload["errors"] = {location: errors.flatten(value) if isinstance(value, dict) else value
+            payload["errors"] = {location: flatten(value) if isinstance(value, dict) else value
                                  for location, value in payload["errors"].items()}
         if code == 422:
             payload["message"] = errors.summary(payload.get("errors", {}))

@@ -3,7 +3,7 @@ person), each person's latest Phiếu 01 in roster order, the month's status aga
 guidance's deadline, and the Phiếu tổng hợp compiled from the archive.
 
 Import rules (docs/ARCHIVE.md, "Danh sách cán bộ"): a person is their name's key
-(archive.service.name_key: NFC, case-folded, spaces collapsed), as for the documents. A person in
+(schemas.fields.name_key: NFC, case-folded, spaces collapsed), as for the documents. A person in
 the file is added, or updated to what the file says (name as written, position, dates, order).
 A person of the old roster absent from the file is kept, with their dates, after the file's
 people (the file's order wins); to stop following someone, give them «Đến ngày». Every row is

@@ -1,4 +1,4 @@
-"""The input schemas (marshmallow), one per official form, keyed like documents.make.FORMS."""
+"""The input schemas (marshmallow), one per official form, keyed like forms.FORMS."""
 
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
