@@ -24,6 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import Api, DatabaseInteger, PrintableText
 from schemas.common import flatten
 import archive
+import auth
 import jobs
 from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
@@ -33,7 +34,6 @@ from api.jobs import bp as jobs_bp
 from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
 from api.units import bp as units_bp
-from auth.access import limiter
 from documents import pagination
 from office.engine import ConversionError, Converter
 from forms import FORMS
@@ -152,8 +152,8 @@ def create_app(test_config=None, *, converter=None):
     app.extensions["converter"] = converter or _converter(app.config)
 
     archive.init_app(app)
+    auth.init_app(app)
     jobs.init_app(app)
-    limiter.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme("khoa_api", {
         "type": "http", "scheme": "bearer", "description": "Khóa API: Bearer phk_…"})

@@ -3,10 +3,13 @@
 import flask_smorest
 from flask import g, render_template, request
 from webargs import core
+from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
 from api import errors
+from archive.service import ArchiveError
+from archive.store import StoreError
 from schemas.common import flatten
 
 
@@ -62,7 +65,10 @@ class Blueprint(flask_smorest.Blueprint):
 
 class Api(flask_smorest.Api):
     """flask-smorest's Api with the error body's own schema, and every error status documented
-    on each operation (errors.ErrorResponses) instead of a catch-all "default" response."""
+    on each operation (errors.ErrorResponses) instead of a catch-all "default" response.
+
+    What the archive refuses (ArchiveError) or cannot store (StoreError) and a view does not
+    catch is answered here, in the same error shape (`refusal`)."""
 
     ERROR_SCHEMA = errors.ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
@@ -72,6 +78,14 @@ class Api(flask_smorest.Api):
         spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()),
                                         errors.ErrorResponses()]
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+
+    def init_app(self, app, **kwargs):
+        super().init_app(app, **kwargs)
+        app.register_error_handler(ArchiveError, self.handle_archive_error)
+        app.register_error_handler(StoreError, self.handle_archive_error)
+
+    def handle_archive_error(self, error):
+        return self.handle_http_exception(refusal(error))
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
@@ -90,3 +104,18 @@ class Api(flask_smorest.Api):
             return render_template("error.html", title="Lỗi máy chủ",
                                    message=payload["message"]), code, headers
         return payload, code, headers
+
+
+def refusal(error):
+    """The HTTP error for an archive's ArchiveError or StoreError, as `abort` would raise it: a
+    422 names its field in `errors` (its `message` then sums them up); a full or read-only disk
+    is a 503 to retry in a minute; any other, its status and message."""
+    if isinstance(error, StoreError):
+        status, data = 503, {"message": error.message, "headers": {"Retry-After": "60"}}
+    elif error.status == 422:
+        status, data = 422, {"errors": {"json": {error.field: [error.message]}}}
+    else:
+        status, data = error.status, {"message": error.message}
+    http_error = default_exceptions[status]()
+    http_error.data = data
+    return http_error

@@ -35,7 +35,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _start(user, forms):
     db_session = db.session()
     job = batch.create(db_session, user, forms)
-    audit.record("batch", detail=f"lô {job.id}: {len(forms)} phiếu")
+    audit.record(db_session, "batch", detail=f"lô {job.id}: {len(forms)} phiếu")
     jobs.submit(current_app._get_current_object(), job.id)
     return _view(db_session, job), 202, {"Location": url_for("jobs.job", job_id=job.id)}
 

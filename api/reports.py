@@ -62,7 +62,7 @@ def _unit(code, action):
     if not code:
         abort(422, message="Thiếu mã đơn vị (tham số unit).",
               errors={"query": {"unit": ["Đơn vị: không được để trống"]}})
-    unit = reachable_unit(code, action)
+    unit = reachable_unit(db.session(), principal, code, action)
     if unit is None:
         abort(404, message=UNIT_NOT_FOUND)
     return unit
@@ -95,12 +95,13 @@ def year_end_report(query):
         result = reports.year_end(db.session(), current_app.extensions["store"], unit,
                                   query["year"], person=query.get("person"))
     except reports.ReportError as error:
-        audit.record("report.year_end", "refused", detail=f"{unit.code} {query['year']}: "
-                                                          f"{error.message}")
+        audit.record(db.session(), "report.year_end", "refused",
+                     detail=f"{unit.code} {query['year']}: {error.message}")
         abort(error.status, message=error.message)
     fmt = query["format"]
-    audit.record("report.year_end", detail=f"{unit.code} {query['year']} {fmt}"
-                 + (f" {result['person']}" if result["person"] else ""))
+    audit.record(db.session(), "report.year_end",
+                 detail=f"{unit.code} {query['year']} {fmt}"
+                        + (f" {result['person']}" if result["person"] else ""))
     if fmt == "json":
         return result
     if fmt == "xlsx":
@@ -132,7 +133,8 @@ def periodic(query):
     result = reports.periodic(db_session, current_app.extensions["store"], units, query["year"],
                               query["report"])
     fmt = query["format"]
-    audit.record("report.periodic", detail=f"{scope} {query['report']} {query['year']} {fmt}")
+    audit.record(db.session(), "report.periodic",
+                 detail=f"{scope} {query['report']} {query['year']} {fmt}")
     if fmt == "json":
         return result
     document = _document(periodic_report, result, fmt)

@@ -65,7 +65,8 @@ def load_principal():
         if found is None:
             if not _bad_key_allowed():  # no audit row: a flood of junk keys stays out of the log
                 abort(429, message=MESSAGES["bad_keys"], headers={"Retry-After": "60"})
-            audit.record("auth.key", "refused", detail="khóa API sai hoặc đã thu hồi")
+            audit.record(db.session(), "auth.key", "refused",
+                         detail="khóa API sai hoặc đã thu hồi")
             abort(401, message=MESSAGES["bad_key"])
         g.principal = _principal(found[0], "key")
         return
@@ -143,8 +144,14 @@ def current():
     return g.get("principal")
 
 
+def current_user():
+    """The signed-in account's row (archive.models.User), for the archive's functions."""
+    return db.session().get(User, current().user_id)
+
+
 def refuse(status, action, detail="", document_id=None):
-    audit.record(action, "refused", detail=detail or MESSAGES[status], document_id=document_id)
+    audit.record(db.session(), action, "refused", detail=detail or MESSAGES[status],
+                 document_id=document_id)
     headers = {"WWW-Authenticate": 'Bearer realm="phieu"'} if status == 401 else None
     abort(status, message=MESSAGES[status], headers=headers)
 

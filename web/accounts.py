@@ -58,19 +58,20 @@ def login():
     username = request.form.get("username", "")
     user = accounts.authenticate(db.session(), username, request.form.get("password", ""))
     if user is None:
-        audit.record("login", "refused", username=quoted(username.strip().lower(), 80),
+        audit.record(db.session(), "login", "refused",
+                     username=quoted(username.strip().lower(), 80),
                      detail="sai tên đăng nhập hoặc mật khẩu")
         return render_template("login.html", next_page=next_page, username=username,
                                error="Sai tên đăng nhập hoặc mật khẩu."), 401
     access.log_in(user)
-    audit.record("login", user=user)
+    audit.record(db.session(), "login", user=user)
     return redirect(next_page, 303)
 
 
 @bp.route("/dang-xuat", methods=["POST"])
 def logout():
     if access.current():
-        audit.record("logout")
+        audit.record(db.session(), "logout")
     access.log_out()
     return redirect(url_for("web.index"), 303)
 

@@ -9,14 +9,12 @@ endpoints, which accept the login cookie.
 
 from functools import wraps
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
-
 from archive import actions, audit, db, service
 from auth import access
-from archive.actions import NOT_FOUND, readable_document, with_history
+from archive.actions import NOT_FOUND
 from archive.models import ROLES, Unit
 from archive.store import StoreError
 from forms import clock
@@ -106,7 +104,7 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
                                         if request.method == "GET" else request.path))
             if principal.role not in roles:
-                audit.record("access", "refused",
+                audit.record(db.session(), "access", "refused",
                              detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
                     role=ROLES.get(principal.role, principal.role).lower()))
@@ -118,8 +116,8 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
 def _readable(document_id, action):
     """The record if this account may read it; None (refusal audited) otherwise."""
     try:
-        return readable_document(document_id, action)
-    except NotFound:
+        return actions.readable_document(db.session(), access.current(), document_id, action)
+    except service.ArchiveError:
         return None
 
 
@@ -196,7 +194,7 @@ def document(document_id):
     found = _readable(document_id, "read")
     if found is None:
         return not_found()
-    record = with_history(found)
+    record = actions.with_history(db.session(), found)
     role = access.current().role
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
@@ -219,7 +217,8 @@ def upload_scan(document_id):
         flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
         return back
     try:
-        scan = actions.add_signed_scan(found, content, upload.filename)
+        scan = actions.add_signed_scan(db.session(), current_app.extensions["store"],
+                                       access.current_user(), found, content, upload.filename)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return back
@@ -238,7 +237,7 @@ def verify():
     content = upload.read() if upload is not None else b""
     if not content:
         return render_template("verify.html", error="Chưa chọn tệp (hoặc tệp rỗng)."), 422
-    match, found = actions.verify_file(content)
+    match, found = actions.verify_file(db.session(), access.current(), content)
     tone, heading, explanation = VERIFY_ANSWERS[match]
     return render_template("verify.html", filename=upload.filename, match=match, tone=tone,
                            heading=heading, explanation=explanation, document=found)

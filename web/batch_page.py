@@ -52,8 +52,9 @@ def batch_issue(job_id):
     if job_id is not None:
         job = db_session.get(Job, job_id[:32])
         if job is None or job.unit_id != principal.unit_id:
-            audit.record("job.read", "refused", detail=f"lô «{job_id[:32]}»: " + (
-                "không có" if job is None else "đơn vị khác"))
+            audit.record(db.session(), "job.read", "refused",
+                         detail=f"lô «{job_id[:32]}»: " + (
+                             "không có" if job is None else "đơn vị khác"))
             return error_page(404, "Không tìm thấy công việc", JOB_NOT_FOUND)
         period = _period_of(job)
     limit = current_app.config["SCAN_MAX_BYTES"]

@@ -76,7 +76,7 @@ def unit_month(code, year, month):
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
                                                      "đến 2100.")
-    unit = reachable_unit(code, "month.read")
+    unit = reachable_unit(db.session(), access.current(), code, "month.read")
     if unit is None:
         return _unit_not_found()
     status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
@@ -106,7 +106,7 @@ def _period_from_form():
 def roster_upload(code):
     """The roster file (multipart, field «file»); back to the month it was sent from."""
     year, month = _period_from_form()
-    unit = reachable_unit(code, "roster.import")
+    unit = reachable_unit(db.session(), access.current(), code, "roster.import")
     if unit is None:
         return _unit_not_found()
     back = _back(code, year, month, "danh-sach")
@@ -117,7 +117,7 @@ def roster_upload(code):
         return back
     try:
         rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
-        summary = import_roster(unit, "files", rows)
+        summary = import_roster(db.session(), unit, "files", rows)
     except SpreadsheetError as error:
         flash(error.message, "error")
         return back
@@ -148,7 +148,7 @@ def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
-    unit = reachable_unit(code, "issue")
+    unit = reachable_unit(db.session(), access.current(), code, "issue")
     if unit is None:
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
@@ -160,7 +160,9 @@ def unit_tong_hop(code, year, month):
                 flash(message, "error")
         return _back(code, year, month, "tong-hop")
     try:
-        document = issue_tong_hop(unit, year, month, overrides)
+        document = issue_tong_hop(db.session(), current_app.extensions["store"],
+                                  current_app.extensions["converter"], current_app.config,
+                                  access.current_user(), unit, year, month, overrides)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return _back(code, year, month, "tong-hop")

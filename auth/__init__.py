@@ -1,0 +1,18 @@
+"""Who is asking, and what they may do: the principal of each request (an API key or the login
+cookie), the CSRF check, the rate limits (auth/access.py), and the audit log's view of the
+request (auth/context.py).
+
+`init_app` wires them into the app, in this order: the large-upload allowance (it must come
+before anything reads the body), then the principal, then the rate limits (which count per
+account).
+"""
+
+from archive import audit
+from auth import access, context
+
+
+def init_app(app):
+    app.before_request(access.allow_large_uploads)
+    app.before_request(access.load_principal)
+    access.limiter.init_app(app)
+    audit.describe_surroundings(context.surroundings)
