@@ -14,8 +14,8 @@ from marshmallow import Schema
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import actions, audit, db, service
-from auth import access
+from archive import actions, audit, service
+from auth import access, context
 from archive.actions import NOT_FOUND
 from forms import FORMS
 from documents.make import MIMETYPES
@@ -61,10 +61,10 @@ def _register_issue(slug):
         """Điền phiếu, in mã lưu trữ và mã QR ở chân trang, lưu JSON, DOCX và PDF/A-2b cùng mã
         băm. Phiếu cùng người (hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã có thì
         thành bản sửa mới, bản cũ vẫn giữ nguyên."""
-        document = service.issue(db.session(), current_app.extensions["store"],
+        document = service.issue(context.db(), current_app.extensions["store"],
                                  current_app.extensions["converter"], current_app.config,
                                  access.current_user(), slug, data)
-        return actions.with_history(db.session(), document), 201, {
+        return actions.with_history(context.db(), document), 201, {
             "Location": url_for("documents.document", document_id=document.id)}
 
 
@@ -87,7 +87,7 @@ def documents(query, pagination_parameters):
 def page_of(selection, pagination_parameters):
     """The page asked for of a query's rows, the total in X-Pagination; a page past the last is
     empty (and its offset never reaches the database, where a huge one overflows)."""
-    db_session = db.session()
+    db_session = context.db()
     pagination_parameters.item_count = service.count(db_session, selection)
     if pagination_parameters.first_item >= pagination_parameters.item_count:
         return []
@@ -101,12 +101,12 @@ def page_of(selection, pagination_parameters):
 @bp.doc(security=SECURITY, summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def document(document_id):
-    return actions.with_history(db.session(), readable(document_id, "read"))
+    return actions.with_history(context.db(), readable(document_id, "read"))
 
 
 def readable(document_id, action):
     """The record, if this account may read it (actions.readable_document)."""
-    return actions.readable_document(db.session(), access.current(), document_id, action)
+    return actions.readable_document(context.db(), access.current(), document_id, action)
 
 
 def _register_download(part):
@@ -119,11 +119,11 @@ def _register_download(part):
     def download(document_id):
         document = readable(document_id, f"download.{part}")
         store = current_app.extensions["store"]
-        content = actions.stored_file(db.session(), store, getattr(document, f"{part}_sha256"),
+        content = actions.stored_file(context.db(), store, getattr(document, f"{part}_sha256"),
                                       document, part)
         data = json.loads(content if part == "json" else store.get(document.json_sha256))
         stem = f"{FORMS[document.form].metadata(data)['stem']} - {document.code}"
-        audit.record(db.session(), f"download.{part}", document_id=document.id,
+        audit.record(context.db(), f"download.{part}", document_id=document.id,
                      detail=document.code)
         response = current_app.response_class(content, mimetype=PARTS[part])
         response.headers["Content-Disposition"] = content_disposition(f"{stem}.{part}")
@@ -148,7 +148,7 @@ def signed_scan(files, document_id):
     bản PDF/A đã phát hành, với mã băm riêng, không thay thế nó."""
     document = readable(document_id, "scan.upload")
     upload = files["file"]
-    return actions.add_signed_scan(db.session(), current_app.extensions["store"],
+    return actions.add_signed_scan(context.db(), current_app.extensions["store"],
                                    access.current_user(), document, upload.read(),
                                    upload.filename), 201
 
@@ -164,9 +164,9 @@ def signed_scan_file(document_id, scan_id):
     scan = next((s for s in document.scans if s.id == scan_id), None)
     if scan is None:
         abort(404, message=NOT_FOUND)
-    content = actions.stored_file(db.session(), current_app.extensions["store"], scan.sha256,
+    content = actions.stored_file(context.db(), current_app.extensions["store"], scan.sha256,
                                   document, "scan")
-    audit.record(db.session(), "download.scan", document_id=document.id,
+    audit.record(context.db(), "download.scan", document_id=document.id,
                  detail=f"bản quét {scan.id}")
     extension = scan.media_type.rsplit("/", 1)[1].replace("jpeg", "jpg").replace("tiff", "tif")
     response = current_app.response_class(content, mimetype=scan.media_type)
@@ -185,6 +185,6 @@ def signed_scan_file(document_id, scan_id):
 def verify(files):
     """So mã băm SHA-256 của tệp với các bản PDF/A đã phát hành và các bản quét đã ký mà tài
     khoản được xem; tệp mang mã lưu trữ nhưng khác nội dung được báo là đã bị sửa."""
-    match, document = actions.verify_file(db.session(), access.current(), files["file"].read())
+    match, document = actions.verify_file(context.db(), access.current(), files["file"].read())
     return {"authentic": match in ("document", "signed-scan"), "match": match,
             "message": actions.VERIFY_MESSAGES[match], "document": document}

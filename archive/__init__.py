@@ -22,6 +22,5 @@ def init_app(app):
     app.extensions["store"] = FileStore(data_dir)
     if app.config["DATABASE_AUTO_UPGRADE"]:
         database.upgrade()
-    app.teardown_appcontext(db.close_session)
     for command in cli.COMMANDS:
         app.cli.add_command(command)

@@ -1,8 +1,35 @@
-"""What the archive's audit log learns from a request: the account signed in (auth.access's
-principal) and where the request comes from. The archive knows nothing of requests; init_app
-tells its log to ask here (archive.audit.describe_surroundings)."""
+"""What a request works with that the archive takes as arguments: its database session (one per
+request, closed when the request ends) and, for the audit log, the account signed in (auth.access's
+principal) and where the request comes from. The archive knows nothing of requests: init_app
+closes the session and tells the archive's log to ask here (archive.audit.describe_surroundings).
+"""
 
-from flask import g, has_request_context, request
+import logging
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
+
+
+def db():
+    """This request's database session, closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["database"].sessions()
+    return g.db_session
+
+
+def close_db(_error=None):
+    """teardown_appcontext: closes the request's session, if it opened one."""
+    db_session = g.pop("db_session", None)
+    if db_session is None:
+        return
+    try:
+        db_session.close()
+    except SQLAlchemyError as error:
+        # The server dropped the connection under the session (stopped, restarted): its rollback
+        # fails, the pool discards the connection, and the answer already given stands.
+        log.warning("database session closed on a lost connection: %s", type(error).__name__)
 
 
 def surroundings():

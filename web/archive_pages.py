@@ -12,8 +12,8 @@ from functools import wraps
 from flask import current_app, flash, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
-from archive import actions, audit, db, service
-from auth import access
+from archive import actions, audit, service
+from auth import access, context
 from archive.actions import NOT_FOUND
 from archive.models import ROLES, Unit
 from archive.store import StoreError
@@ -104,7 +104,7 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
                                         if request.method == "GET" else request.path))
             if principal.role not in roles:
-                audit.record(db.session(), "access", "refused",
+                audit.record(context.db(), "access", "refused",
                              detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
                     role=ROLES.get(principal.role, principal.role).lower()))
@@ -116,7 +116,7 @@ def account_page(*roles, refusal=RECORDS_REFUSAL):
 def _readable(document_id, action):
     """The record if this account may read it; None (refusal audited) otherwise."""
     try:
-        return actions.readable_document(db.session(), access.current(), document_id, action)
+        return actions.readable_document(context.db(), access.current(), document_id, action)
     except service.ArchiveError:
         return None
 
@@ -126,7 +126,7 @@ def account_unit():
     principal = access.current()
     if principal is None or principal.role != "unit":
         return None
-    return db.session().get(Unit, principal.unit_id)
+    return context.db().get(Unit, principal.unit_id)
 
 
 def _too_large(limit):
@@ -171,7 +171,7 @@ def documents():
     principal = access.current()
     raw, query, errors = filters_from(DocumentQuerySchema, ignore=(
         () if principal.role == "secretariat" else ("unit",)))
-    db_session = db.session()
+    db_session = context.db()
     rows, total, page, pages = one_page(db_session, service.search(principal, **query),
                                         PAGE_SIZE)
     units = db_session.scalars(select(Unit).order_by(Unit.name)).all() \
@@ -194,7 +194,7 @@ def document(document_id):
     found = _readable(document_id, "read")
     if found is None:
         return not_found()
-    record = actions.with_history(db.session(), found)
+    record = actions.with_history(context.db(), found)
     role = access.current().role
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
@@ -217,7 +217,7 @@ def upload_scan(document_id):
         flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
         return back
     try:
-        scan = actions.add_signed_scan(db.session(), current_app.extensions["store"],
+        scan = actions.add_signed_scan(context.db(), current_app.extensions["store"],
                                        access.current_user(), found, content, upload.filename)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
@@ -237,7 +237,7 @@ def verify():
     content = upload.read() if upload is not None else b""
     if not content:
         return render_template("verify.html", error="Chưa chọn tệp (hoặc tệp rỗng)."), 422
-    match, found = actions.verify_file(db.session(), access.current(), content)
+    match, found = actions.verify_file(context.db(), access.current(), content)
     tone, heading, explanation = VERIFY_ANSWERS[match]
     return render_template("verify.html", filename=upload.filename, match=match, tone=tone,
                            heading=heading, explanation=explanation, document=found)

@@ -8,8 +8,8 @@ the login cookie and apply the same rules (a unit reads its own unit only); no s
 
 from flask import render_template, request
 
-from archive import db, reports, unit_month
-from auth import access
+from archive import reports, unit_month
+from auth import access, context
 from archive.models import Unit
 from forms import clock, rules
 from schemas.fields import MAX_YEAR, MIN_YEAR
@@ -32,7 +32,7 @@ def _year():
 @account_page(*READERS, refusal=REFUSAL)
 def reports_page():
     principal = access.current()
-    db_session = db.session()
+    db_session = context.db()
     year = _year()
     secretariat = principal.role == "secretariat"
     return render_template(

@@ -10,8 +10,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import db, roster, service
-from auth import access
+from archive import roster, service
+from auth import access, context
 from archive.models import Unit
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
@@ -50,9 +50,9 @@ def unit_months():
     principal = access.current()
     year, month = _this_month()
     if principal.role == "unit":
-        unit = db.session().get(Unit, principal.unit_id)
+        unit = context.db().get(Unit, principal.unit_id)
         return redirect(url_for("web.unit_month", code=unit.code, year=year, month=month))
-    units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
+    units = context.db().scalars(select(Unit).order_by(Unit.name)).all()
     return render_template("units.html", units=units, year=year, month=month)
 
 
@@ -76,15 +76,15 @@ def unit_month(code, year, month):
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
                                                      "đến 2100.")
-    unit = reachable_unit(db.session(), access.current(), code, "month.read")
+    unit = reachable_unit(context.db(), access.current(), code, "month.read")
     if unit is None:
         return _unit_not_found()
-    status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
+    status = roster.month_status(context.db(), current_app.extensions["store"], unit, year,
                                  month)
     previous, following = _neighbours(year, month)
     return render_template(
         "unit_month.html", unit=unit, status=status, previous=previous, following=following,
-        members=len(roster.roster(db.session(), unit.id)),
+        members=len(roster.roster(context.db(), unit.id)),
         can_change=access.current().role == "unit")
 
 
@@ -106,7 +106,7 @@ def _period_from_form():
 def roster_upload(code):
     """The roster file (multipart, field «file»); back to the month it was sent from."""
     year, month = _period_from_form()
-    unit = reachable_unit(db.session(), access.current(), code, "roster.import")
+    unit = reachable_unit(context.db(), access.current(), code, "roster.import")
     if unit is None:
         return _unit_not_found()
     back = _back(code, year, month, "danh-sach")
@@ -117,7 +117,7 @@ def roster_upload(code):
         return back
     try:
         rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
-        summary = import_roster(db.session(), unit, "files", rows)
+        summary = import_roster(context.db(), unit, "files", rows)
     except SpreadsheetError as error:
         flash(error.message, "error")
         return back
@@ -148,7 +148,7 @@ def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
-    unit = reachable_unit(db.session(), access.current(), code, "issue")
+    unit = reachable_unit(context.db(), access.current(), code, "issue")
     if unit is None:
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
@@ -160,7 +160,7 @@ def unit_tong_hop(code, year, month):
                 flash(message, "error")
         return _back(code, year, month, "tong-hop")
     try:
-        document = issue_tong_hop(db.session(), current_app.extensions["store"],
+        document = issue_tong_hop(context.db(), current_app.extensions["store"],
                                   current_app.extensions["converter"], current_app.config,
                                   access.current_user(), unit, year, month, overrides)
     except (service.ArchiveError, StoreError) as error:
