@@ -3,7 +3,6 @@
 import flask_smorest
 from flask import g, render_template, request
 from webargs import core
-from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
@@ -68,7 +67,7 @@ class Api(flask_smorest.Api):
     on each operation (errors.ErrorResponses) instead of a catch-all "default" response.
 
     What the archive refuses (ArchiveError) or cannot store (StoreError) and a view does not
-    catch is answered here, in the same error shape (`refusal`)."""
+    catch is answered here, in the same error shape (errors.refusal)."""
 
     ERROR_SCHEMA = errors.ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
@@ -85,7 +84,7 @@ class Api(flask_smorest.Api):
         app.register_error_handler(StoreError, self.handle_archive_error)
 
     def handle_archive_error(self, error):
-        return self.handle_http_exception(refusal(error))
+        return self.handle_http_exception(errors.refusal(error))
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
@@ -105,17 +104,3 @@ class Api(flask_smorest.Api):
                                    message=payload["message"]), code, headers
         return payload, code, headers
 
-
-def refusal(error):
-    """The HTTP error for an archive's ArchiveError or StoreError, as `abort` would raise it: a
-    422 names its field in `errors` (its `message` then sums them up); a full or read-only disk
-    is a 503 to retry in a minute; any other, its status and message."""
-    if isinstance(error, StoreError):
-        status, data = 503, {"message": error.message, "headers": {"Retry-After": "60"}}
-    elif error.status == 422:
-        status, data = 422, {"errors": {"json": {error.field: [error.message]}}}
-    else:
-        status, data = error.status, {"message": error.message}
-    http_error = default_exceptions[status]()
-    http_error.data = data
-    return http_error
