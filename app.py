@@ -24,6 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import Api, DatabaseInteger, PrintableText
 from schemas.common import flatten
 import archive
+import auth
 import jobs
 from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
@@ -33,7 +34,6 @@ from api.jobs import bp as jobs_bp
 from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
 from api.units import bp as units_bp
-from auth.access import limiter
 from documents import pagination
 from office.engine import ConversionError, Converter
 from forms import FORMS, rules
@@ -83,9 +83,12 @@ DEFAULTS = {
     "SHEET_MAX_ROWS": 10000,
     "SHEET_MAX_COLUMNS": 60,
     # Background jobs (batch issue): in this process unless a Celery broker is given, e.g.
-    # redis://127.0.0.1:6379/0 (then run `celery -A jobs.celery_app worker`, README).
+    # redis://127.0.0.1:6379/0 (then run `celery -A celery_worker worker`, README).
     "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL"),
     "CELERY_QUEUE": "phieu",  # the workers' -Q
+    # Seconds before a job a worker took and never acknowledged (its machine gone) goes to
+    # another worker; keep it above the longest batch (docs/JOBS.md).
+    "CELERY_VISIBILITY_TIMEOUT": 3600,
     "JOBS_RESUME": True,  # run again, at start, the in-process jobs a stop left unfinished
     # The stateless render endpoints (/api/v1/phieu-01, /tong-hop) without an account: off unless
     # the deployment says so; `make run`, which listens on 127.0.0.1 only, turns it on.
@@ -155,11 +158,11 @@ def create_app(test_config=None, *, converter=None):
 
     # Made here, started where forms are converted: by wsgi.py for the server, else at the
     # first conversion. The `flask` commands that convert nothing start no LibreOffice.
-    app.extensions["converter"] = converter or _converter(app.config)
+    app.extensions["converter"] = converter or new_converter(app.config)
 
     archive.init_app(app)
+    auth.init_app(app)
     jobs.init_app(app)
-    limiter.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme("khoa_api", {
         "type": "http", "scheme": "bearer", "description": "Khóa API: Bearer phk_…"})
@@ -201,7 +204,8 @@ def create_app(test_config=None, *, converter=None):
     return app
 
 
-def _converter(config):
+def new_converter(config):
+    """A LibreOffice engine for these settings, not started yet."""
     return Converter(
         python=config["CONVERT_PYTHON"], soffice=config["SOFFICE"], work_dir=config["WORK_DIR"],
         workers=config["CONVERT_WORKERS"], queue_size=config["CONVERT_QUEUE_SIZE"],

@@ -7,6 +7,8 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
 
 from api import errors
+from archive.service import ArchiveError
+from archive.store import StoreError
 from schemas.common import flatten
 
 
@@ -62,7 +64,10 @@ class Blueprint(flask_smorest.Blueprint):
 
 class Api(flask_smorest.Api):
     """flask-smorest's Api with the error body's own schema, and every error status documented
-    on each operation (errors.ErrorResponses) instead of a catch-all "default" response."""
+    on each operation (errors.ErrorResponses) instead of a catch-all "default" response.
+
+    What the archive refuses (ArchiveError) or cannot store (StoreError) and a view does not
+    catch is answered here, in the same error shape (errors.refusal)."""
 
     ERROR_SCHEMA = errors.ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
@@ -72,6 +77,14 @@ class Api(flask_smorest.Api):
         spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()),
                                         errors.ErrorResponses()]
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
+
+    def init_app(self, app, **kwargs):
+        super().init_app(app, **kwargs)
+        app.register_error_handler(ArchiveError, self.handle_archive_error)
+        app.register_error_handler(StoreError, self.handle_archive_error)
+
+    def handle_archive_error(self, error):
+        return self.handle_http_exception(errors.refusal(error))
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
@@ -90,3 +103,4 @@ class Api(flask_smorest.Api):
             return render_template("error.html", title="Lỗi máy chủ",
                                    message=payload["message"]), code, headers
         return payload, code, headers
+

@@ -14,12 +14,10 @@ from marshmallow import Schema
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import actions, audit, db, service
-from auth import access
-from archive.actions import NOT_FOUND, readable_document, stored_file, with_history
-from archive.models import User
+from archive import actions, audit, service
+from auth import access, context
+from archive.actions import NOT_FOUND
 from archive.roles import Permission
-from archive.store import StoreError
 from forms import FORMS
 from documents.make import MIMETYPES
 from schemas import SCHEMAS
@@ -48,10 +46,6 @@ class FileUploadSchema(Schema):
                                   "invalid": "Tệp: không phải tệp tải lên"})
 
 
-def _services():
-    return db.session(), current_app.extensions["store"]
-
-
 def _register_issue(slug):
     form = FORMS[slug]
 
@@ -67,24 +61,11 @@ def _register_issue(slug):
         """Điền phiếu, in mã lưu trữ và mã QR ở chân trang, lưu JSON, DOCX và PDF/A-2b cùng mã
         băm. Phiếu cùng người (hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã có thì
         thành bản sửa mới, bản cũ vẫn giữ nguyên."""
-        db_session, store = _services()
-        user = db_session.get(User, access.current().user_id)
-        mismatch = service.unit_mismatch(user, data)
-        if mismatch:
-            abort(422, errors={"json": {"unit.name": [mismatch]}})
-        try:
-            document = service.issue(db_session, store, user, slug, data,
-                                     settings=current_app.config,
-                                     converter=current_app.extensions["converter"])
-        except StoreError as error:
-            audit.record("issue", "failed", detail=str(error))
-            abort(503, message=error.message, headers={"Retry-After": "60"})
-        except service.ArchiveError as error:
-            abort(error.status, message=error.message)
-        audit.record("issue", document_id=document.id,
-                     detail=f"{document.code}, bản {document.version}")
-        return with_history(document), 201, {"Location": url_for("documents.document",
-                                                           document_id=document.id)}
+        document = service.issue(context.db(), current_app.extensions["store"],
+                                 current_app.extensions["converter"], current_app.config,
+                                 access.current_user(), slug, data)
+        return actions.with_history(context.db(), document), 201, {
+            "Location": url_for("documents.document", document_id=document.id)}
 
 
 for _slug in FORMS:
@@ -106,7 +87,7 @@ def documents(query, pagination_parameters):
 def page_of(selection, pagination_parameters):
     """The page asked for of a query's rows, the total in X-Pagination; a page past the last is
     empty (and its offset never reaches the database, where a huge one overflows)."""
-    db_session = db.session()
+    db_session = context.db()
     pagination_parameters.item_count = service.count(db_session, selection)
     if pagination_parameters.first_item >= pagination_parameters.item_count:
         return []
@@ -120,7 +101,12 @@ def page_of(selection, pagination_parameters):
 @bp.doc(security=SECURITY, summary="Thông tin một phiếu, các lần sửa và bản quét", responses={
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def document(document_id):
-    return with_history(readable_document(document_id, "read"))
+    return actions.with_history(context.db(), readable(document_id, "read"))
+
+
+def readable(document_id, action):
+    """The record, if this account may read it (actions.readable_document)."""
+    return actions.readable_document(context.db(), access.current(), document_id, action)
 
 
 def _register_download(part):
@@ -131,12 +117,14 @@ def _register_download(part):
               "content": {PARTS[part]: {"schema": PART_SCHEMAS[part]}}},
         **REFUSALS, 404: {"description": NOT_FOUND}})
     def download(document_id):
-        document = readable_document(document_id, f"download.{part}")
+        document = readable(document_id, f"download.{part}")
         store = current_app.extensions["store"]
-        content = stored_file(getattr(document, f"{part}_sha256"), document, part)
+        content = actions.stored_file(context.db(), store, getattr(document, f"{part}_sha256"),
+                                      document, part)
         data = json.loads(content if part == "json" else store.get(document.json_sha256))
         stem = f"{FORMS[document.form].metadata(data)['stem']} - {document.code}"
-        audit.record(f"download.{part}", document_id=document.id, detail=document.code)
+        audit.record(context.db(), f"download.{part}", document_id=document.id,
+                     detail=document.code)
         response = current_app.response_class(content, mimetype=PARTS[part])
         response.headers["Content-Disposition"] = content_disposition(f"{stem}.{part}")
         return response
@@ -158,14 +146,11 @@ for _part in PARTS:
 def signed_scan(files, document_id):
     """PDF hoặc ảnh (JPEG, PNG, TIFF), nhận theo nội dung tệp chứ không theo tên; lưu bên cạnh
     bản PDF/A đã phát hành, với mã băm riêng, không thay thế nó."""
-    document = readable_document(document_id, "scan.upload")
+    document = readable(document_id, "scan.upload")
     upload = files["file"]
-    try:
-        return actions.add_signed_scan(document, upload.read(), upload.filename), 201
-    except service.ArchiveError as error:
-        abort(error.status, message=error.message)
-    except StoreError as error:
-        abort(503, message=error.message, headers={"Retry-After": "60"})
+    return actions.add_signed_scan(context.db(), current_app.extensions["store"],
+                                   access.current_user(), document, upload.read(),
+                                   upload.filename), 201
 
 
 @bp.route("/<int:document_id>/signed-scans/<int:scan_id>", methods=["GET"])
@@ -175,12 +160,14 @@ def signed_scan(files, document_id):
           "content": {media_type: {"schema": BINARY} for media_type in SCAN_MEDIA_TYPES}},
     **REFUSALS, 404: {"description": NOT_FOUND}})
 def signed_scan_file(document_id, scan_id):
-    document = readable_document(document_id, "download.scan")
+    document = readable(document_id, "download.scan")
     scan = next((s for s in document.scans if s.id == scan_id), None)
     if scan is None:
         abort(404, message=NOT_FOUND)
-    content = stored_file(scan.sha256, document, "scan")
-    audit.record("download.scan", document_id=document.id, detail=f"bản quét {scan.id}")
+    content = actions.stored_file(context.db(), current_app.extensions["store"], scan.sha256,
+                                  document, "scan")
+    audit.record(context.db(), "download.scan", document_id=document.id,
+                 detail=f"bản quét {scan.id}")
     extension = scan.media_type.rsplit("/", 1)[1].replace("jpeg", "jpg").replace("tiff", "tif")
     response = current_app.response_class(content, mimetype=scan.media_type)
     response.headers["Content-Disposition"] = content_disposition(
@@ -198,6 +185,6 @@ def signed_scan_file(document_id, scan_id):
 def verify(files):
     """So mã băm SHA-256 của tệp với các bản PDF/A đã phát hành và các bản quét đã ký mà tài
     khoản được xem; tệp mang mã lưu trữ nhưng khác nội dung được báo là đã bị sửa."""
-    match, document = actions.verify_file(files["file"].read())
+    match, document = actions.verify_file(context.db(), access.current(), files["file"].read())
     return {"authentic": match in ("document", "signed-scan"), "match": match,
             "message": actions.VERIFY_MESSAGES[match], "document": document}

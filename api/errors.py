@@ -1,4 +1,5 @@
-"""Error bodies: flask-smorest's shape, Vietnamese messages, field paths flattened.
+"""Error bodies: flask-smorest's shape, Vietnamese messages, field paths flattened; the
+archive's refusals (ArchiveError, StoreError) made HTTP errors of that shape (`refusal`).
 
 `{"code": 422, "status": "Unprocessable Entity", "message": "…",
   "errors": {"json": {"person.full_name": ["Họ và tên: không được để trống"]}}}`
@@ -6,6 +7,9 @@
 
 from apispec import BasePlugin
 from marshmallow import Schema, fields
+from werkzeug.exceptions import default_exceptions
+
+from archive.store import StoreError
 
 
 MESSAGES = {
@@ -31,6 +35,21 @@ def summary(errors):
     more = f" (và {len(pairs) - 3} lỗi khác)" if len(pairs) > 3 else ""
     end = "" if not more and shown.endswith((".", "?", "!")) else "."
     return f"{MESSAGES[422]}: {shown}{more}{end}"
+
+
+def refusal(error):
+    """The HTTP error for an archive's ArchiveError or StoreError, as `abort` would raise it: a
+    422 names its field in `errors` (its `message` then sums them up); a full or read-only disk
+    is a 503 to retry in a minute; any other, its status and message."""
+    if isinstance(error, StoreError):
+        status, data = 503, {"message": error.message, "headers": {"Retry-After": "60"}}
+    elif error.status == 422:
+        status, data = 422, {"errors": {"json": {error.field: [error.message]}}}
+    else:
+        status, data = error.status, {"message": error.message}
+    http_error = default_exceptions[status]()
+    http_error.data = data
+    return http_error
 
 
 class ErrorSchema(Schema):

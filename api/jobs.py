@@ -13,8 +13,8 @@ import jobs
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY
 from api.forms import content_disposition
-from archive import audit, db
-from auth import access
+from archive import audit
+from auth import access, context
 from archive.models import Job, User
 from archive.roles import Permission
 from forms.people import name_key
@@ -34,9 +34,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _start(user, forms):
-    db_session = db.session()
+    db_session = context.db()
     job = batch.create(db_session, user, forms)
-    audit.record("batch", detail=f"lô {job.id}: {len(forms)} phiếu")
+    audit.record(db_session, "batch", detail=f"lô {job.id}: {len(forms)} phiếu")
     jobs.submit(current_app._get_current_object(), job.id)
     return _view(db_session, job), 202, {"Location": url_for("jobs.job", job_id=job.id)}
 
@@ -53,7 +53,7 @@ def _view(db_session, job):
 
 
 def _user():
-    return db.session().get(User, access.current().user_id)
+    return context.db().get(User, access.current().user_id)
 
 
 @bp.route("/batch-issue", methods=["POST"])
@@ -143,7 +143,7 @@ def batch_template():
         responses={**REFUSALS, 404: {"description": NOT_FOUND}})
 def job(job_id):
     """Số phiếu đã phát hành, lỗi (kèm lý do) và còn chờ."""
-    db_session = db.session()
+    db_session = context.db()
     principal = access.current()
     found = db_session.get(Job, job_id[:32])
     if found is None or (principal.role.has_unit and found.unit_id != principal.unit_id):

@@ -14,8 +14,8 @@ from flask_smorest import abort
 
 from api import Blueprint
 from api.forms import content_disposition
-from archive import audit, db, reports, unit_month
-from auth import access
+from archive import audit, reports, unit_month
+from auth import access, context
 from archive.unit_actions import reachable_unit
 from archive.models import Unit
 from archive.roles import Permission
@@ -58,11 +58,11 @@ def _unit(code, action):
     """The unit asked for, if this account may read it; 404 otherwise (refusal audited)."""
     principal = access.current()
     if principal.role.has_unit and not code:
-        return db.session().get(Unit, principal.unit_id)
+        return context.db().get(Unit, principal.unit_id)
     if not code:
         abort(422, message="Thiếu mã đơn vị (tham số unit).",
               errors={"query": {"unit": ["Đơn vị: không được để trống"]}})
-    unit = reachable_unit(code, action)
+    unit = reachable_unit(context.db(), principal, code, action)
     if unit is None:
         abort(404, message=UNIT_NOT_FOUND)
     return unit
@@ -92,16 +92,17 @@ def year_end_report(query):
     (mục II.3.1, Lưu ý). JSON (mặc định), xlsx, pdf hoặc docx."""
     unit = _unit(query.get("unit"), "report.year_end")
     try:
-        result = reports.year_end(db.session(), current_app.extensions["store"], unit,
+        result = reports.year_end(context.db(), current_app.extensions["store"], unit,
                                   query["year"], person=query.get("person"),
                                   start=current_app.config["GUIDANCE_START"])
     except reports.ReportError as error:
-        audit.record("report.year_end", "refused", detail=f"{unit.code} {query['year']}: "
-                                                          f"{error.message}")
+        audit.record(context.db(), "report.year_end", "refused",
+                     detail=f"{unit.code} {query['year']}: {error.message}")
         abort(error.status, message=error.message)
     fmt = query["format"]
-    audit.record("report.year_end", detail=f"{unit.code} {query['year']} {fmt}"
-                 + (f" {result['person']}" if result["person"] else ""))
+    audit.record(context.db(), "report.year_end",
+                 detail=f"{unit.code} {query['year']} {fmt}"
+                        + (f" {result['person']}" if result["person"] else ""))
     if fmt == "json":
         return result
     if fmt == "xlsx":
@@ -123,7 +124,7 @@ def periodic(query):
     và những người ở mức Kém cùng nội dung có biểu hiện và biện pháp khắc phục. Văn phòng bỏ
     trống unit: mọi đơn vị. PDF (mặc định), docx hoặc json."""
     principal = access.current()
-    db_session = db.session()
+    db_session = context.db()
     if not principal.role.has_unit and not query.get("unit"):
         units = unit_month.units(db_session)
         scope = "mọi đơn vị"
@@ -133,7 +134,8 @@ def periodic(query):
     result = reports.periodic(db_session, current_app.extensions["store"], units, query["year"],
                               query["report"], start=current_app.config["GUIDANCE_START"])
     fmt = query["format"]
-    audit.record("report.periodic", detail=f"{scope} {query['report']} {query['year']} {fmt}")
+    audit.record(context.db(), "report.periodic",
+                 detail=f"{scope} {query['report']} {query['year']} {fmt}")
     if fmt == "json":
         return result
     document = _document(periodic_report, result, fmt)

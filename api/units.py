@@ -15,12 +15,11 @@ from api import Blueprint, json_body
 from api.documents import REFUSALS, SECURITY
 from schemas.common import flatten
 from api.forms import content_disposition
-from archive import db, roster, service
-from auth import access
+from archive import roster
+from auth import access, context
 from archive.actions import with_history
 from archive.roles import Permission
 from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
-from archive.store import StoreError
 from archive.unit_month import roster as members_of
 from schemas.archive import DocumentDetailSchema
 from schemas.fields import Date
@@ -47,7 +46,7 @@ class StatusQuerySchema(Schema):
 
 def unit_for(code, action):
     """The unit, if this account may reach it; a 404 otherwise (refusal audited)."""
-    found = reachable_unit(code, action)
+    found = reachable_unit(context.db(), access.current(), code, action)
     if found is None:
         abort(404, message=UNIT_NOT_FOUND)
     return found
@@ -60,7 +59,7 @@ def checked_period(year, month):
 
 def _roster_body(unit):
     return {"unit": unit.code, "unit_name": unit.name,
-            "members": members_of(db.session(), unit.id)}
+            "members": members_of(context.db(), unit.id)}
 
 
 def rows_from_request():
@@ -128,11 +127,9 @@ def put_roster(code):
     unit = unit_for(code, "roster.import")
     location, rows = rows_from_request()
     try:
-        summary = import_roster(unit, location, rows)
+        summary = import_roster(context.db(), unit, location, rows)
     except roster.RosterError as error:
         abort(422, message=error.message, errors=_row_errors(location, error))
-    except service.ArchiveError as error:
-        abort(error.status, message=error.message)
     return {**_roster_body(unit), **summary}
 
 
@@ -163,7 +160,7 @@ def month_status(query, code, year, month):
     trong danh sách được liệt kê sau."""
     checked_period(year, month)
     unit = unit_for(code, "month.read")
-    return roster.month_status(db.session(), current_app.extensions["store"], unit, year, month,
+    return roster.month_status(context.db(), current_app.extensions["store"], unit, year, month,
                                today=query.get("today"),
                                start=current_app.config["GUIDANCE_START"])
 
@@ -200,16 +197,11 @@ def tong_hop(code, year, month):
     /api/v1/documents/tong-hop. Có thể ghi đè địa danh, ngày ký, họ tên thủ trưởng."""
     checked_period(year, month)
     unit = unit_for(code, "issue")
-    try:
-        document = issue_tong_hop(unit, year, month, overrides())
-    except StoreError as error:
-        abort(503, message=error.message, headers={"Retry-After": "60"})
-    except service.ArchiveError as error:
-        if error.status == 422:  # the API's 422 message sums up its `errors`
-            abort(422, errors={"json": {"_schema": [error.message]}})
-        abort(error.status, message=error.message)
-    return with_history(document), 201, {"Location": url_for("documents.document",
-                                                       document_id=document.id)}
+    document = issue_tong_hop(context.db(), current_app.extensions["store"],
+                              current_app.extensions["converter"], current_app.config,
+                              access.current_user(), unit, year, month, overrides())
+    return with_history(context.db(), document), 201, {
+        "Location": url_for("documents.document", document_id=document.id)}
 
 
 
@@ -230,10 +222,7 @@ def packet(query, code, year, month):
     đối chiếu với bản giấy đã ký."""
     checked_period(year, month)
     unit = unit_for(code, "packet")
-    try:
-        content, stem = month_packet(unit, year, month, fmt=query["format"],
-                                     duplex=query["duplex"])
-    except service.ArchiveError as error:
-        abort(error.status, message=error.message)
+    content, stem = month_packet(context.db(), current_app.extensions["store"], unit, year,
+                                 month, fmt=query["format"], duplex=query["duplex"])
     return current_app.response_class(content, mimetype=PACKET_TYPES[query["format"]], headers={
         "Content-Disposition": content_disposition(f"{stem}.{query['format']}")})

@@ -2,14 +2,12 @@
 versioned, readable by its own unit and the secretariat, checkable against its files.
 
 `init_app` wires it into the Flask app: the database (upgraded to the current schema on start
-unless DATABASE_AUTO_UPGRADE is off), the file store, the per-request principal and session, and
-the command-line tools.
+unless DATABASE_AUTO_UPGRADE is off), the file store, and the command-line tools.
 """
 
 import os
 
 from archive import cli, db
-from auth import access
 from archive.store import FileStore
 
 
@@ -24,8 +22,5 @@ def init_app(app):
     app.extensions["store"] = FileStore(data_dir)
     if app.config["DATABASE_AUTO_UPGRADE"]:
         database.upgrade()
-    app.before_request(access.allow_large_uploads)  # first: the next one may read the body
-    app.before_request(access.load_principal)
-    app.teardown_appcontext(db.close_session)
     for command in cli.COMMANDS:
         app.cli.add_command(command)

@@ -1,19 +1,17 @@
-"""The database: one engine per app, a session per request, the schema kept by Alembic."""
+"""The database: one engine per app, its sessions, the schema kept by Alembic. (A request's own
+session, closed when the request ends, is auth.context.db.)"""
 
-import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-log = logging.getLogger(__name__)
 
 
 class Database:
@@ -57,22 +55,3 @@ def _sqlite_pragmas(connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # a committed record survives a power cut
     cursor.close()
-
-
-def session():
-    """This request's session, closed when the request ends."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["database"].sessions()
-    return g.db_session
-
-
-def close_session(_error=None):
-    db_session = g.pop("db_session", None)
-    if db_session is None:
-        return
-    try:
-        db_session.close()
-    except SQLAlchemyError as error:
-        # The server dropped the connection under the session (stopped, restarted): its rollback
-        # fails, the pool discards the connection, and the answer already given stands.
-        log.warning("database session closed on a lost connection: %s", type(error).__name__)

@@ -16,8 +16,9 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from archive import audit
 from archive.models import Document, SignedScan, Unit
-from archive.store import sha256
+from archive.store import StoreError, sha256
 from forms import FORMS
 from documents.make import make_document
 from schemas import SCHEMAS
@@ -35,15 +36,18 @@ SCAN_TYPES = {  # signature at the start of the file → (media type, file exten
 
 
 class ArchiveError(Exception):
-    def __init__(self, message, status=422):
+    """What the archive refuses to do, and why: `message` (Vietnamese, for the person asking) and
+    the HTTP `status` it answers; a 422 names the input `field` at fault ("_schema": the input
+    as a whole)."""
+
+    def __init__(self, message, status=422, field="_schema"):
         super().__init__(message)
-        self.message, self.status = message, status
+        self.message, self.status, self.field = message, status, field
 
 
 def new_code():
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
-
 
 
 def _identity(unit_id, slug, data):
@@ -65,13 +69,37 @@ def unit_mismatch(user, data):
             f"(«{user.unit.name}»)")
 
 
-def issue(db, store, user, slug, data, *, settings, converter, claim=None):
-    """Renders the form with a new document code, stores JSON, DOCX and PDF/A, commits the
-    record; a correction (same unit, form, person and month) becomes the next version.
+def issue(db, store, converter, settings, user, slug, data, *, claim=None, audit_note=""):
+    """Issues `data` (validated by SCHEMAS[slug]) as a form of `user`'s unit: the one way a form
+    enters the archive (the API, the batch job and the unit's month all come here). Checks the
+    unit, renders the form with a new document code, converts it to PDF/A, stores JSON, DOCX
+    and PDF, commits the record and writes the audit log; a correction (same unit, form, person
+    and month) becomes the next version. `audit_note` ends the audit entry's detail.
 
     `claim(document)`, called before the commit, may make more changes in the same transaction
     (a batch marks its item done); if it returns False, nothing is committed and issue returns
-    None: the work was someone else's already."""
+    None: the work was someone else's already.
+
+    Raises ArchiveError (422 on unit.name: another unit's form; 409: issued meanwhile
+    elsewhere), StoreError (the disk; audited) or office.engine.ConversionError."""
+    mismatch = unit_mismatch(user, data)
+    if mismatch:
+        raise ArchiveError(mismatch, 422, field="unit.name")
+    try:
+        document = store_version(db, store, converter, settings, user, slug, data, claim=claim)
+    except StoreError as error:
+        audit.record(db, "issue", "failed", user=user, detail=str(error))
+        raise
+    if document is not None:
+        audit.record(db, "issue", document_id=document.id, user=user,
+                     detail=f"{document.code}, bản {document.version}{audit_note}")
+    return document
+
+
+def store_version(db, store, converter, settings, user, slug, data, *, claim=None):
+    """`issue`'s inner step: renders, converts, stores the files and commits the record (or
+    returns None, `claim` refusing), with no unit check and no audit entry. Call `issue`; tests
+    fill an archive with this one when the log must stay as the requests left it."""
     form = FORMS[slug]
     identity, name = _identity(user.unit_id, slug, data)
     payload = json.dumps(SCHEMAS[slug]().dump(data), ensure_ascii=False, indent=2).encode()

@@ -22,9 +22,10 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 from limits import parse_many
 
-from archive import accounts, audit, db
+from archive import accounts, audit
 from archive.models import RevokedSession, User
 from archive.roles import Role
+from auth import context
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 limiter = Limiter(get_remote_address)  # limits are set on the views that need one
@@ -66,24 +67,25 @@ def load_principal():
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, key = header.partition(" ")
-        found = accounts.user_for_key(db.session(), key.strip()) \
+        found = accounts.user_for_key(context.db(), key.strip()) \
             if scheme.lower() == "bearer" else None
         if found is None:
             if not _bad_key_allowed():  # no audit row: a flood of junk keys stays out of the log
                 abort(429, message=MESSAGES["bad_keys"], headers={"Retry-After": "60"})
-            audit.record("auth.key", "refused", detail="khóa API sai hoặc đã thu hồi")
+            audit.record(context.db(), "auth.key", "refused",
+                         detail="khóa API sai hoặc đã thu hồi")
             abort(401, message=MESSAGES["bad_key"])
         g.principal = _principal(found[0], "key")
         return
     user_id = session.get("user_id")
     if user_id is None:
         return
-    user = db.session().get(User, user_id)
+    user = context.db().get(User, user_id)
     since, sid = session.get("since"), session.get("sid")
     if (user is None or not user.active or session.get("stamp") != accounts.session_stamp(user)
             or not isinstance(since, int) or not isinstance(sid, str)
             or time.time() - since > current_app.config["SESSION_ABSOLUTE_LIFETIME"]
-            or db.session().get(RevokedSession, sid) is not None):
+            or context.db().get(RevokedSession, sid) is not None):
         session.clear()
         return
     g.principal = _principal(user, "session")
@@ -136,7 +138,7 @@ def log_out():
     sid, since = session.get("sid"), session.get("since")
     if isinstance(sid, str) and isinstance(since, int):
         now = datetime.now(timezone.utc)
-        database = db.session()
+        database = context.db()
         database.query(RevokedSession).filter(RevokedSession.expires_at < now).delete()
         expires = since + current_app.config["SESSION_ABSOLUTE_LIFETIME"]
         database.merge(RevokedSession(id=sid, expires_at=datetime.fromtimestamp(
@@ -153,10 +155,14 @@ def can(permission):
     """Whether this request's account holds `permission` (no account: no permission)."""
     principal = current()
     return principal is not None and principal.can(permission)
+def current_user():
+    """The signed-in account's row (archive.models.User), for the archive's functions."""
+    return context.db().get(User, current().user_id)
 
 
 def refuse(status, action, detail="", document_id=None):
-    audit.record(action, "refused", detail=detail or MESSAGES[status], document_id=document_id)
+    audit.record(context.db(), action, "refused", detail=detail or MESSAGES[status],
+                 document_id=document_id)
     headers = {"WWW-Authenticate": 'Bearer realm="phieu"'} if status == 401 else None
     abort(status, message=MESSAGES[status], headers=headers)
 

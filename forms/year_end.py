@@ -3,7 +3,6 @@ metadata (its spreadsheet: sheets/year_end.py). The data comes from archive/repo
 `year_end`."""
 
 from forms.common import date_line
-from forms.vocab import IDENTIFICATION_RATINGS
 
 TITLE = "Kết quả đánh giá, nhận diện năm"
 TEMPLATE = "ket_qua_nam.docx"

@@ -3,8 +3,8 @@
 - by default inside the service, on a small thread pool: `make run` needs nothing else, and jobs
   left unfinished by a stopped service are run again when it starts;
 - with CELERY_BROKER_URL (or PHIEU_CELERY_BROKER_URL) set, e.g. redis://host:6379/0, on Celery
-  workers (`celery -A jobs.celery_app worker`, README), on this machine or others, each worker
-  process with its own LibreOffice engine.
+  workers (`celery -A celery_worker worker`, README), on this machine or others, each worker
+  process with its own LibreOffice engine; the Celery app is made by jobs.celery_app.
 
 Both call the same function, jobs.batch.run.
 """
@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy.exc import SQLAlchemyError
 
 from jobs import batch
+from jobs.celery_app import RUN_JOB, celery_init_app
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 30  # after LibreOffice or the database was unavailable
@@ -70,11 +71,8 @@ class ThreadRunner:
 class CeleryRunner:
     """Sends jobs to the Celery workers; the broker keeps a job until a worker has finished it."""
 
-    def __init__(self, broker_url, queue):
-        from jobs.celery_app import configure, run_job
-
-        configure(broker_url, queue)
-        self.task = run_job
+    def __init__(self, celery):
+        self.task = celery.tasks[RUN_JOB]
 
     def submit(self, job_id):
         self.task.delay(job_id)
@@ -84,8 +82,10 @@ class CeleryRunner:
 
 
 def init_app(app):
-    broker = app.config.get("CELERY_BROKER_URL")
-    runner = CeleryRunner(broker, app.config["CELERY_QUEUE"]) if broker else ThreadRunner(app)
+    if app.config.get("CELERY_BROKER_URL"):
+        runner = CeleryRunner(celery_init_app(app))
+    else:
+        runner = ThreadRunner(app)
     app.extensions["jobs"] = runner
     if app.config.get("JOBS_RESUME", True):
         runner.resume()

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select, update
 
 from schemas.common import flatten
-from archive import audit, service
+from archive import service
 from archive.models import Job, JobItem, User
 from archive.store import StoreError
 from office.engine import ConversionError
@@ -91,13 +91,10 @@ def _issue_item(app, item_id):
         user = db.get(User, job.created_by_id)
         try:
             data = SCHEMAS[FORM]().load(json.loads(item.payload))
-            mismatch = service.unit_mismatch(user, data)
-            if mismatch:
-                raise ValidationError({"unit": {"name": [mismatch]}})
-            document = service.issue(
-                db, app.extensions["store"], user, FORM, data, settings=app.config,
-                converter=app.extensions["converter"], claim=lambda document: _claim(
-                    db, item_id, document))
+            return service.issue(
+                db, app.extensions["store"], app.extensions["converter"], app.config, user, FORM,
+                data, claim=lambda document: _claim(db, item_id, document),
+                audit_note=f" (lô {job.id})")
         except ValidationError as error:
             db.rollback()
             return _fail(db, item_id, "; ".join(
@@ -108,10 +105,6 @@ def _issue_item(app, item_id):
         except ConversionError as error:
             db.rollback()
             return error  # not this form's fault: it stays pending
-        if document is not None:
-            audit.record("issue", document_id=document.id, user=user,
-                         detail=f"{document.code}, bản {document.version} (lô {job.id})")
-        return document
 
 
 def _claim(db, item_id, document):

@@ -1,63 +1,58 @@
-"""The Celery side of the jobs: `celery -A jobs.celery_app worker -Q phieu --concurrency 1`.
+"""Celery, wired the way Flask's documentation shows ("Background Tasks with Celery"):
+`celery_init_app(app)` makes a Celery app from the app's settings (CELERY_BROKER_URL,
+CELERY_QUEUE, CELERY_VISIBILITY_TIMEOUT), whose tasks run inside the app's context, and keeps it
+in app.extensions["celery"]. The service sends jobs through it (jobs.CeleryRunner); the workers,
+started from celery_worker.py (`celery -A celery_worker worker -Q phieu --concurrency 1`), run
+them with jobs.batch.run, the same function as the in-process path.
 
-The worker builds the service's app once per process (its settings from the same environment as
-the service: PHIEU_DATABASE_URL, PHIEU_DATA_DIR, PHIEU_CELERY_BROKER_URL…), so each worker process
-has its own LibreOffice engine, and runs jobs.batch.run, the same function as the in-process
-path. Tasks are acknowledged only once done, and given back to the queue if the process running
-one dies (acks_late, reject_on_worker_lost): the job then resumes with its pending items.
+A task is acknowledged only once done, and given back to the queue if the process running it
+dies (acks_late, reject_on_worker_lost): the job then resumes with its pending items. A task that
+fails (LibreOffice or the database unavailable) is tried again RETRY_SECONDS later, up to
+MAX_RETRIES times.
 """
 
-import os
-
-from celery import Celery
-from celery.signals import worker_process_shutdown
+from celery import Celery, Task
 
 from jobs import batch
 
-# A task not acknowledged within this many seconds (its worker vanished with the machine) is
-# given to another worker; a job that takes longer is then run twice at once, which is safe
-# (items are claimed) but wasteful: keep it above the longest batch.
-VISIBILITY_TIMEOUT = int(os.environ.get("PHIEU_CELERY_VISIBILITY_TIMEOUT", 3600))
-
-celery = Celery("phieu")
-celery.conf.update(
-    task_acks_late=True,
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
-    broker_connection_retry_on_startup=True,
-    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
-)
-_app = None
+RUN_JOB = "phieu.run_job"  # the task's name on the broker: queued jobs outlive an upgrade
+RETRY_SECONDS = 30
+MAX_RETRIES = 20
 
 
-def configure(broker_url, queue=None):
-    celery.conf.broker_url = broker_url
-    celery.conf.task_default_queue = queue or "phieu"
+def celery_init_app(app):
+    """The Celery app of this Flask app, with its one task, RUN_JOB."""
 
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
 
-configure(os.environ.get("PHIEU_CELERY_BROKER_URL") or os.environ.get("CELERY_BROKER_URL"),
-          os.environ.get("PHIEU_CELERY_QUEUE"))
+    # Not made the process's default Celery app (set_default): a test process holds several
+    # apps, each with its own queue, and each runner sends through its own.
+    celery = Celery("phieu", task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"],
+        task_default_queue=str(app.config["CELERY_QUEUE"]),
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        # A task not acknowledged within this many seconds (its worker vanished with the
+        # machine) is given to another worker; a job that takes longer is then run twice at
+        # once, which is safe (items are claimed) but wasteful: keep it above the longest batch.
+        broker_transport_options={
+            "visibility_timeout": int(app.config["CELERY_VISIBILITY_TIMEOUT"])},
+    )
 
+    # shared=False: the task is this app's own (it runs jobs of this app), never copied into
+    # another Celery app made in the same process.
+    @celery.task(name=RUN_JOB, bind=True, max_retries=MAX_RETRIES, shared=False)
+    def run_job(self, job_id):
+        try:
+            batch.run(app, job_id)
+        except Exception as error:  # LibreOffice or the database unavailable: try again later
+            raise self.retry(exc=error, countdown=RETRY_SECONDS) from error
 
-def flask_app():
-    """This worker process's app, made on its first task."""
-    global _app
-    if _app is None:
-        from app import create_app
-
-        _app = create_app({"JOBS_RESUME": False})
-    return _app
-
-
-@celery.task(name="phieu.run_job", bind=True, max_retries=20)
-def run_job(self, job_id):
-    try:
-        batch.run(flask_app(), job_id)
-    except Exception as error:  # LibreOffice or the database unavailable: try again later
-        raise self.retry(exc=error, countdown=30) from error
-
-
-@worker_process_shutdown.connect
-def _stop_engine(**_kwargs):
-    if _app is not None:
-        _app.extensions["converter"].close()
+    app.extensions["celery"] = celery
+    return celery

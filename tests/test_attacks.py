@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from archive import db
+from auth import context
 from archive.models import AuditEvent
 from conftest import PASSWORD, Archive, example, make_app
 from test_archive import login
@@ -300,7 +300,7 @@ def test_junk_api_keys_are_throttled_and_do_not_flood_the_audit_log(work_dir):
     last = client.get("/api/v1/documents", headers={"Authorization": "Bearer phk_junk"})
     assert "khóa API sai" in last.json["message"] and last.headers["Retry-After"] == "60"
     with app.app_context():
-        assert db.session().query(AuditEvent).filter_by(action="auth.key").count() == 5
+        assert context.db().query(AuditEvent).filter_by(action="auth.key").count() == 5
 
 
 def test_wrong_passwords_from_elsewhere_do_not_lock_the_user_out(work_dir):

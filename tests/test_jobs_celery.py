@@ -33,7 +33,7 @@ def celery_app(request, app, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def worker(celery_app, tmp_path_factory):
-    """`celery -A jobs.celery_app worker` for this app's database and files, one pool process."""
+    """`celery -A celery_worker worker` for this app's database and files, one pool process."""
     config = celery_app.config
     log = (tmp_path_factory.mktemp("celery") / "worker.log").open("wb")
     env = {**os.environ, "PHIEU_DATABASE_URL": config["DATABASE_URL"],
@@ -42,7 +42,7 @@ def worker(celery_app, tmp_path_factory):
            "PHIEU_CELERY_QUEUE": config["CELERY_QUEUE"], "PHIEU_CONVERT_WORKERS": "1",
            "PHIEU_DATABASE_AUTO_UPGRADE": "false"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jobs.celery_app", "worker", "--pool", "prefork",
+        [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--pool", "prefork",
          "--concurrency", "1", "-Q", config["CELERY_QUEUE"], "--loglevel", "INFO",
          "-n", f"{config['CELERY_QUEUE']}@%h", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

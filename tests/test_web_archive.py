@@ -65,9 +65,9 @@ def issue(app, username, body):
     slug = "phieu-01" if "person" in body else "tong-hop"
     with app.app_context(), app.extensions["database"].sessions() as db:
         user = db.scalar(select(User).where(User.username == username))
-        document = service.issue(db, app.extensions["store"], user, slug,
-                                 SCHEMAS[slug]().load(body), settings=app.config,
-                                 converter=app.extensions["converter"])
+        document = service.store_version(db, app.extensions["store"],
+                                         app.extensions["converter"], app.config, user, slug,
+                                         SCHEMAS[slug]().load(body))
         return document.id
 
 

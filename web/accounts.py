@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from archive import accounts, audit, db
-from auth import access
+from archive import accounts, audit
+from auth import access, context
 from schemas.fields import quoted
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -56,21 +56,22 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next_page=next_page)
     username = request.form.get("username", "")
-    user = accounts.authenticate(db.session(), username, request.form.get("password", ""))
+    user = accounts.authenticate(context.db(), username, request.form.get("password", ""))
     if user is None:
-        audit.record("login", "refused", username=quoted(username.strip().lower(), 80),
+        audit.record(context.db(), "login", "refused",
+                     username=quoted(username.strip().lower(), 80),
                      detail="sai tên đăng nhập hoặc mật khẩu")
         return render_template("login.html", next_page=next_page, username=username,
                                error="Sai tên đăng nhập hoặc mật khẩu."), 401
     access.log_in(user)
-    audit.record("login", user=user)
+    audit.record(context.db(), "login", user=user)
     return redirect(next_page, 303)
 
 
 @bp.route("/dang-xuat", methods=["POST"])
 def logout():
     if access.current():
-        audit.record("logout")
+        audit.record(context.db(), "logout")
     access.log_out()
     return redirect(url_for("web.index"), 303)
 

@@ -9,14 +9,13 @@ endpoints, which accept the login cookie.
 
 from functools import wraps
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
-from archive import actions, audit, db, service
-from auth import access
-from archive.actions import NOT_FOUND, readable_document, with_history
+from archive import actions, audit, service
+from auth import access, context
+from archive.actions import NOT_FOUND
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
@@ -106,7 +105,7 @@ def account_page(permission, refusal=RECORDS_REFUSAL):
                 return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")
                                         if request.method == "GET" else request.path))
             if not principal.can(permission):
-                audit.record("access", "refused",
+                audit.record(context.db(), "access", "refused",
                              detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
                     role=principal.role.label.lower()))
@@ -118,8 +117,8 @@ def account_page(permission, refusal=RECORDS_REFUSAL):
 def _readable(document_id, action):
     """The record if this account may read it; None (refusal audited) otherwise."""
     try:
-        return readable_document(document_id, action)
-    except NotFound:
+        return actions.readable_document(context.db(), access.current(), document_id, action)
+    except service.ArchiveError:
         return None
 
 
@@ -128,7 +127,7 @@ def account_unit():
     principal = access.current()
     if principal is None or not principal.role.has_unit:
         return None
-    return db.session().get(Unit, principal.unit_id)
+    return context.db().get(Unit, principal.unit_id)
 
 
 def _too_large(limit):
@@ -174,7 +173,7 @@ def documents():
     every_unit = not principal.role.has_unit
     raw, query, errors = filters_from(DocumentQuerySchema, ignore=(
         () if every_unit else ("unit",)))
-    db_session = db.session()
+    db_session = context.db()
     rows, total, page, pages = one_page(db_session, service.search(principal, **query),
                                         PAGE_SIZE)
     units = db_session.scalars(select(Unit).order_by(Unit.name)).all() if every_unit else []
@@ -196,7 +195,7 @@ def document(document_id):
     found = _readable(document_id, "read")
     if found is None:
         return not_found()
-    record = with_history(found)
+    record = actions.with_history(context.db(), found)
     return render_template("document.html", document=record,
                            latest=record.versions[-1] if record.versions else record,
                            can_upload=access.can(Permission.UPLOAD_SCANS),
@@ -218,7 +217,8 @@ def upload_scan(document_id):
         flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
         return back
     try:
-        scan = actions.add_signed_scan(found, content, upload.filename)
+        scan = actions.add_signed_scan(context.db(), current_app.extensions["store"],
+                                       access.current_user(), found, content, upload.filename)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return back
@@ -237,7 +237,7 @@ def verify():
     content = upload.read() if upload is not None else b""
     if not content:
         return render_template("verify.html", error="Chưa chọn tệp (hoặc tệp rỗng)."), 422
-    match, found = actions.verify_file(content)
+    match, found = actions.verify_file(context.db(), access.current(), content)
     tone, heading, explanation = VERIFY_ANSWERS[match]
     return render_template("verify.html", filename=upload.filename, match=match, tone=tone,
                            heading=heading, explanation=explanation, document=found)

@@ -5,7 +5,8 @@ schema, and archive.audit.events builds the query for both)."""
 from flask import render_template, url_for
 from sqlalchemy import select
 
-from archive import audit, db
+from archive import audit
+from auth import context
 from archive.models import AuditEvent
 from archive.roles import Permission
 from schemas.archive import AuditQuerySchema
@@ -48,7 +49,7 @@ def action_label(action):
 @account_page(Permission.READ_AUDIT, refusal=REFUSAL)
 def audit_log():
     raw, query, errors = filters_from(AuditQuerySchema, messages=FILTER_ERRORS)
-    db_session = db.session()
+    db_session = context.db()
     rows, total, page, pages = one_page(db_session, audit.events(**query), PAGE_SIZE)
     present = db_session.scalars(select(AuditEvent.action).distinct()).all()
     # Known actions by their Vietnamese label, then the others (refusals of a page) as named.

@@ -11,8 +11,8 @@ import json
 
 from flask import current_app, render_template, url_for
 
-from archive import audit, db, roster
-from auth import access
+from archive import audit, roster
+from auth import access, context
 from archive.models import Job, Unit
 from archive.roles import Permission
 from forms import clock
@@ -46,15 +46,16 @@ def _size(limit):
 @account_page(Permission.ISSUE, refusal=BATCH_REFUSAL)
 def batch_issue(job_id):
     principal = access.current()
-    db_session = db.session()
+    db_session = context.db()
     unit = db_session.get(Unit, principal.unit_id)
     today = clock.today()
     job, period = None, None
     if job_id is not None:
         job = db_session.get(Job, job_id[:32])
         if job is None or job.unit_id != principal.unit_id:
-            audit.record("job.read", "refused", detail=f"lô «{job_id[:32]}»: " + (
-                "không có" if job is None else "đơn vị khác"))
+            audit.record(context.db(), "job.read", "refused",
+                         detail=f"lô «{job_id[:32]}»: " + (
+                             "không có" if job is None else "đơn vị khác"))
             return error_page(404, "Không tìm thấy công việc", JOB_NOT_FOUND)
         period = _period_of(job)
     limit = current_app.config["SCAN_MAX_BYTES"]

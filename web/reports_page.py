@@ -8,8 +8,8 @@ the login cookie and apply the same rules (a unit reads its own unit only); no s
 
 from flask import render_template, request
 
-from archive import db, reports, unit_month
-from auth import access
+from archive import reports, unit_month
+from auth import access, context
 from archive.models import Unit
 from archive.roles import Permission
 from forms import clock, rules
@@ -33,7 +33,7 @@ def _year():
 @account_page(Permission.READ_REPORTS, refusal=REFUSAL)
 def reports_page():
     principal = access.current()
-    db_session = db.session()
+    db_session = context.db()
     year = _year()
     every_unit = not principal.role.has_unit
     return render_template(

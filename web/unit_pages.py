@@ -10,8 +10,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import db, roster, service
-from auth import access
+from archive import roster, service
+from auth import access, context
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
@@ -51,9 +51,9 @@ def unit_months():
     principal = access.current()
     year, month = _this_month()
     if principal.role.has_unit:
-        unit = db.session().get(Unit, principal.unit_id)
+        unit = context.db().get(Unit, principal.unit_id)
         return redirect(url_for("web.unit_month", code=unit.code, year=year, month=month))
-    units = db.session().scalars(select(Unit).order_by(Unit.name)).all()
+    units = context.db().scalars(select(Unit).order_by(Unit.name)).all()
     return render_template("units.html", units=units, year=year, month=month)
 
 
@@ -77,15 +77,15 @@ def unit_month(code, year, month):
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12, năm từ 2023 "
                                                      "đến 2100.")
-    unit = reachable_unit(code, "month.read")
+    unit = reachable_unit(context.db(), access.current(), code, "month.read")
     if unit is None:
         return _unit_not_found()
-    status = roster.month_status(db.session(), current_app.extensions["store"], unit, year,
+    status = roster.month_status(context.db(), current_app.extensions["store"], unit, year,
                                  month, start=current_app.config["GUIDANCE_START"])
     previous, following = _neighbours(year, month)
     return render_template(
         "unit_month.html", unit=unit, status=status, previous=previous, following=following,
-        members=len(roster.roster(db.session(), unit.id)),
+        members=len(roster.roster(context.db(), unit.id)),
         can_import=access.can(Permission.MANAGE_ROSTER), can_issue=access.can(Permission.ISSUE))
 
 
@@ -107,7 +107,7 @@ def _period_from_form():
 def roster_upload(code):
     """The roster file (multipart, field «file»); back to the month it was sent from."""
     year, month = _period_from_form()
-    unit = reachable_unit(code, "roster.import")
+    unit = reachable_unit(context.db(), access.current(), code, "roster.import")
     if unit is None:
         return _unit_not_found()
     back = _back(code, year, month, "danh-sach")
@@ -118,7 +118,7 @@ def roster_upload(code):
         return back
     try:
         rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
-        summary = import_roster(unit, "files", rows)
+        summary = import_roster(context.db(), unit, "files", rows)
     except SpreadsheetError as error:
         flash(error.message, "error")
         return back
@@ -149,7 +149,7 @@ def unit_tong_hop(code, year, month):
     """Issues the Phiếu tổng hợp from the archive; to its record's page, or back with why not."""
     if not roster.period_ok(year, month):
         return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
-    unit = reachable_unit(code, "issue")
+    unit = reachable_unit(context.db(), access.current(), code, "issue")
     if unit is None:
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
@@ -161,7 +161,9 @@ def unit_tong_hop(code, year, month):
                 flash(message, "error")
         return _back(code, year, month, "tong-hop")
     try:
-        document = issue_tong_hop(unit, year, month, overrides)
+        document = issue_tong_hop(context.db(), current_app.extensions["store"],
+                                  current_app.extensions["converter"], current_app.config,
+                                  access.current_user(), unit, year, month, overrides)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return _back(code, year, month, "tong-hop")
