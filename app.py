@@ -4,28 +4,22 @@ Settings come from the environment with the prefix PHIEU_ (README, "Cấu hình"
 PHIEU_PLACE_NAME="Nam Từ Liêm", PHIEU_CONVERT_TIMEOUT=60; tests pass overrides to create_app.
 """
 
-import json
 import logging
 import os
 import secrets
-import sys
 import tempfile
-from pathlib import Path
 
-import click
 import swagger_ui_bundle
-from flask import Flask, current_app, g, request, send_from_directory
-from flask.cli import with_appcontext
+from flask import Flask, g, request, send_from_directory
 from flask_wtf.csrf import CSRFProtect
-from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import Api, DatabaseInteger, PrintableText
-from schemas.common import flatten
 import archive
 import auth
+import commands
 import jobs
+from api import Api, DatabaseInteger, PrintableText
 from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
 from api.forms import form_blueprint
@@ -35,10 +29,9 @@ from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
 from api.units import bp as units_bp
 from documents import pagination
-from office.engine import ConversionError, Converter
+from documents.make import make_document
 from forms import FORMS, rules
-from documents.make import MIMETYPES, make_document
-from schemas import SCHEMAS
+from office.engine import ConversionError, Converter
 from web import bp as web_bp
 from web.accounts import bp as accounts_bp
 
@@ -200,7 +193,8 @@ def create_app(test_config=None, *, converter=None):
     def swagger_ui_assets(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
 
-    app.cli.add_command(render_command)
+    for command in commands.COMMANDS:
+        app.cli.add_command(command)
     return app
 
 
@@ -214,35 +208,3 @@ def new_converter(config):
         max_memory_mb=config["CONVERT_MAX_MEMORY_MB"], layout=pagination,
         warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
                              converter=None).content)
-
-
-@click.command("render")
-@with_appcontext
-@click.argument("source", type=click.File("rb"))
-@click.argument("target", type=click.Path(dir_okay=False, writable=True))
-@click.option("--form", "form_slug", type=click.Choice(list(FORMS)),
-              help="Loại phiếu; mặc định: phiếu tổng hợp nếu dữ liệu có «rows», ngược lại Phiếu 01.")
-@click.option("--format", "fmt", type=click.Choice(list(MIMETYPES)),
-              help="pdf hoặc docx; mặc định theo đuôi tệp đích.")
-def render_command(source, target, form_slug, fmt):
-    """Điền phiếu từ tệp JSON SOURCE ra tệp TARGET (PDF hoặc Word), không cần chạy máy chủ."""
-    try:
-        raw = json.load(source)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"Tệp không phải JSON hợp lệ: {error}") from None
-    slug = form_slug or ("tong-hop" if isinstance(raw, dict) and "rows" in raw else "phieu-01")
-    fmt = fmt or ("docx" if target.lower().endswith(".docx") else "pdf")
-    try:
-        data = SCHEMAS[slug]().load(raw)
-    except ValidationError as error:
-        lines = [f"  {path}: {'; '.join(msgs)}" for path, msgs in flatten(error.messages).items()]
-        raise click.ClickException("Dữ liệu không hợp lệ:\n" + "\n".join(lines)) from None
-    try:
-        document = make_document(FORMS[slug], data, fmt, settings=current_app.config,
-                                 converter=current_app.extensions["converter"])
-    except ConversionError as error:
-        raise click.ClickException(error.message) from None
-    Path(target).write_bytes(document.content)
-    click.echo(f"Đã ghi {target} ({len(document.content)} byte, {FORMS[slug].TITLE}).",
-               file=sys.stderr)
-

@@ -3,8 +3,8 @@
 import flask_smorest
 from flask import g, render_template, request
 from webargs import core
-from werkzeug.routing import BaseConverter, IntegerConverter
 from webargs.flaskparser import FlaskParser, abort
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from api import errors
 from archive.service import ArchiveError

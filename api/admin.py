@@ -1,5 +1,5 @@
 """What the administrator reads over the API: the audit log. Units and accounts are managed with
-the command-line tools (archive/cli.py)."""
+the command-line tools (commands/admin.py)."""
 
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY, page_of

@@ -15,14 +15,19 @@ from marshmallow import Schema
 from api import Blueprint
 from api.forms import content_disposition
 from archive import actions, audit, service
-from auth import access, context
 from archive.actions import NOT_FOUND
 from archive.roles import Permission
-from forms import FORMS
+from auth import access, context
 from documents.make import MIMETYPES
+from forms import FORMS
 from schemas import SCHEMAS
-from schemas.archive import (DocumentDetailSchema, DocumentQuerySchema, DocumentSchema,
-                             ScanSchema, VerifyResultSchema)
+from schemas.archive import (
+    DocumentDetailSchema,
+    DocumentQuerySchema,
+    DocumentSchema,
+    ScanSchema,
+    VerifyResultSchema,
+)
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
                description="Kho lưu trữ: phát hành phiếu (PDF/A), tra cứu, tải về, bản quét đã "

@@ -11,7 +11,6 @@ from werkzeug.exceptions import default_exceptions
 
 from archive.store import StoreError
 
-
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
     404: "Không có địa chỉ này.",

@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 
 from api import Blueprint
 from auth import access
-from forms import FORMS
 from documents.make import MIMETYPES, make_document
+from forms import FORMS
 from schemas import SCHEMAS
 from schemas.fields import fold
 

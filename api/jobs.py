@@ -14,9 +14,9 @@ from api import Blueprint
 from api.documents import REFUSALS, SECURITY
 from api.forms import content_disposition
 from archive import audit
-from auth import access, context
 from archive.models import Job, User
 from archive.roles import Permission
+from auth import access, context
 from forms.people import name_key
 from jobs import batch
 from schemas.common import PeriodSchema

@@ -15,15 +15,21 @@ from flask_smorest import abort
 from api import Blueprint
 from api.forms import content_disposition
 from archive import audit, reports, unit_month
-from auth import access, context
-from archive.unit_actions import reachable_unit
 from archive.models import Unit
 from archive.roles import Permission
-from forms import clock, periodic_report, year_end
-from sheets import year_end as year_end_sheet
+from archive.unit_actions import reachable_unit
+from auth import access, context
 from documents.make import MIMETYPES, make_document, safe_filename
-from schemas.reports import (CalendarEntrySchema, CalendarQuerySchema, PeriodicQuerySchema,
-                             PeriodicSchema, YearEndQuerySchema, YearEndSchema)
+from forms import clock, periodic_report, year_end
+from schemas.reports import (
+    CalendarEntrySchema,
+    CalendarQuerySchema,
+    PeriodicQuerySchema,
+    PeriodicSchema,
+    YearEndQuerySchema,
+    YearEndSchema,
+)
+from sheets import year_end as year_end_sheet
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                description="Báo cáo từ kho lưu trữ: kết quả đánh giá, nhận diện cả năm (mục "

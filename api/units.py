@@ -13,19 +13,24 @@ from marshmallow import Schema, ValidationError
 
 from api import Blueprint, json_body
 from api.documents import REFUSALS, SECURITY
-from schemas.common import flatten
 from api.forms import content_disposition
 from archive import roster
-from auth import access, context
 from archive.actions import with_history
 from archive.roles import Permission
 from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
 from archive.unit_month import roster as members_of
+from auth import access, context
 from schemas.archive import DocumentDetailSchema
+from schemas.common import flatten
 from schemas.fields import Date
 from schemas.packet import PacketQuerySchema
-from schemas.roster import (MemberInSchema, MonthStatusSchema, RosterImportSchema,
-                            RosterSchema, TongHopRequestSchema)
+from schemas.roster import (
+    MemberInSchema,
+    MonthStatusSchema,
+    RosterImportSchema,
+    RosterSchema,
+    TongHopRequestSchema,
+)
 from sheets import roster as roster_sheet
 from sheets.table import SpreadsheetError
 

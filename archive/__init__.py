@@ -2,12 +2,13 @@
 versioned, readable by its own unit and the secretariat, checkable against its files.
 
 `init_app` wires it into the Flask app: the database (upgraded to the current schema on start
-unless DATABASE_AUTO_UPGRADE is off), the file store, and the command-line tools.
+unless DATABASE_AUTO_UPGRADE is off) and the file store. Its command-line tools are in
+commands/admin.py.
 """
 
 import os
 
-from archive import cli, db
+from archive import db
 from archive.store import FileStore
 
 
@@ -22,5 +23,3 @@ def init_app(app):
     app.extensions["store"] = FileStore(data_dir)
     if app.config["DATABASE_AUTO_UPGRADE"]:
         database.upgrade()
-    for command in cli.COMMANDS:
-        app.cli.add_command(command)

@@ -23,11 +23,10 @@ A cell's status:
 
 
 from archive import unit_month
-from forms.people import name_key
 from forms import clock, rules
+from forms.people import name_key
 from forms.phieu_01 import identification_text
-from forms.vocab import (EXCUSE_REASONS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
-                         REMEDY_STATUSES)
+from forms.vocab import EXCUSE_REASONS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS, REMEDY_STATUSES
 from schemas.fields import fold, quoted
 
 STATUSES = {

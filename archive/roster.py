@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from archive.models import Document, ExcusedMonth, Member
 from archive.service import ArchiveError
-from forms.people import name_key
 from archive.unit_month import excused, issued_data, latest_forms, roster
 from forms import clock, rules
 from forms.compile import Missing, tong_hop_data
+from forms.people import name_key
 from forms.vocab import EXCUSE_REASONS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from schemas.roster import MAX_MEMBERS, MemberInSchema

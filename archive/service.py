@@ -19,11 +19,11 @@ from sqlalchemy.orm import aliased
 from archive import audit
 from archive.models import Document, SignedScan, Unit
 from archive.store import StoreError, sha256
-from forms import FORMS
 from documents.make import make_document
+from forms import FORMS
+from forms.people import name_key
 from schemas import SCHEMAS
 from schemas.fields import fold, quoted
-from forms.people import name_key
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 SCAN_TYPES = {  # signature at the start of the file → (media type, file extension)

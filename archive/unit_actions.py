@@ -5,10 +5,16 @@ the archive, make the month's print packet. Each is audited here, once."""
 from archive import audit, roster, service
 from archive.actions import stored_file
 from archive.unit_month import issued_data, latest_forms, unit_by_code
-from forms import FORMS
 from documents.make import safe_filename
-from documents.packet import (TONG_HOP_TITLE, merge, packet_stem, person_title, stored_part,
-                              zip_parts)
+from documents.packet import (
+    TONG_HOP_TITLE,
+    merge,
+    packet_stem,
+    person_title,
+    stored_part,
+    zip_parts,
+)
+from forms import FORMS
 
 
 def reachable_unit(db, principal, code, action):

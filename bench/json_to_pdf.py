@@ -29,9 +29,9 @@ from pathlib import Path
 
 from bench import warm_app
 from documents import pagination
-from office.engine import export_options
-from forms import FORMS
 from documents.render import render_docx
+from forms import FORMS
+from office.engine import export_options
 from schemas.phieu_01 import Phieu01Schema
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "phieu-01.json"
@@ -84,9 +84,9 @@ def pagination_cost(converter, documents, runs):
     for name, docx in documents.items():
         with_rules, without = [], []
         for _ in range(runs + 2):
-            with_rules += timed(lambda: converter.convert(docx), 1, warmup=0)
+            with_rules += timed(lambda docx=docx: converter.convert(docx), 1, warmup=0)
             with rules_off():
-                without += timed(lambda: converter.convert(docx), 1, warmup=0)
+                without += timed(lambda docx=docx: converter.convert(docx), 1, warmup=0)
         results[name] = (layouts(converter, docx), median(with_rules[2:]), median(without[2:]))
     return results
 

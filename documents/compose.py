@@ -10,19 +10,20 @@ with `Converter.convert(composed=True)`, the PDF has a named destination there, 
 PDF is cut back into forms (documents/packet.py), and the worker sets each form's page style again
 (office/uno_helper.py, start_forms_on_their_pages).
 
-The first form of a chunk is a whole document (documents.render.render_document); the others are only
-their rendered bodies (documents.render.render_body), which take the first's styles, headers, footers
-and footnotes: forms of one of our templates, without archive stamp (a form issued into the
-archive, a QR picture per form in its footers, is converted on its own).
+The first form of a chunk is a whole document (documents.render.render_document); the others are
+only their rendered bodies (documents.render.render_body), which take the first's styles, headers,
+footers and footnotes: forms of one of our templates, without archive stamp (a form issued into
+the archive, a QR picture per form in its footers, is converted on its own).
 """
 
 import copy
 import io
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.opc.oxml import serialize_part_xml
+
 
 def compose(first, bodies):
     """One DOCX (bytes): the form `first` (a python-docx Document, from documents.render

@@ -17,9 +17,9 @@ import pikepdf
 from pikepdf import Name, OutlineItem
 
 from documents.compose import compose, form_start
-from office.engine import ConversionError
 from documents.make import safe_filename
 from documents.render import render_body, render_document
+from office.engine import ConversionError
 
 CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 

@@ -2,9 +2,16 @@
 
 import math
 
-from forms.layout import (DOTS_DATE_YEAR, DOTS_LINE, DOTS_SHORT, DOTS_YEAR,
-                          ROW_KEEP_WHOLE_MAX_MM, TABLE_CELL_PADDING_MM, TABLE_CHAR_MM,
-                          TABLE_LINE_MM)
+from forms.layout import (
+    DOTS_DATE_YEAR,
+    DOTS_LINE,
+    DOTS_SHORT,
+    DOTS_YEAR,
+    ROW_KEEP_WHOLE_MAX_MM,
+    TABLE_CELL_PADDING_MM,
+    TABLE_CHAR_MM,
+    TABLE_LINE_MM,
+)
 
 
 def or_dots(value, dots=DOTS_LINE):

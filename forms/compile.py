@@ -30,9 +30,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from forms import rules
+from forms.layout import CELL_MAX
 from forms.people import name_key
 from forms.vocab import IDENTIFICATION_LEVELS, MONTHLY_RATINGS, NO_SIGN, REMEDY_STATUSES
-from forms.layout import CELL_MAX
 
 NO_SIGN_TEXT = IDENTIFICATION_LEVELS[NO_SIGN]
 

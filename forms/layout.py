@@ -54,8 +54,9 @@ CELL_PADDING_TOP_MM = 0.4
 CELL_PADDING_BOTTOM_MM = 0.6
 CELL_PADDING_SIDE_MM = 1.5
 
-# Length of the line under "ĐẢNG CỘNG SẢN VIỆT NAM": the text's width, Liberation Serif bold (metric-
-# compatible with Times New Roman), SIZE_PARTY_HEADER, as the PDF prints it (tests/test_layout.py).
+# Length of the line under "ĐẢNG CỘNG SẢN VIỆT NAM": the text's width, Liberation Serif bold
+# (metric-compatible with Times New Roman), SIZE_PARTY_HEADER, as the PDF prints it
+# (tests/test_layout.py).
 PARTY_HEADER_TEXT_MM = 72.9
 PARTY_HEADER_RULE_SLACK_MM = 1  # the line's extra length, so the text never wraps
 

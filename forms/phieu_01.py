@@ -2,9 +2,15 @@
 
 from forms import rules
 from forms.common import header_context, keep_whole, or_dots
-from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS, NO_SIGN,
-                         REMEDY_STATUSES, SECTIONS)
 from forms.layout import DOTS_SHORT, PHIEU_01_COLUMNS_MM
+from forms.vocab import (
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    NO_SIGN,
+    REMEDY_STATUSES,
+    SECTIONS,
+)
 
 TITLE = "Phiếu số 01"
 TEMPLATE = "phieu_01.docx"

@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 from marshmallow import ValidationError
 from sqlalchemy import func, select, update
 
-from schemas.common import flatten
 from archive import service
 from archive.models import Job, JobItem, User
 from archive.store import StoreError
 from office.engine import ConversionError
 from schemas import SCHEMAS
+from schemas.common import flatten
 
 KIND = "batch-issue"
 FORM = "phieu-01"

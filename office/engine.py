@@ -23,8 +23,7 @@ import time
 import weakref
 from pathlib import Path
 
-from office.worker import (START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused,
-                           WorkerTimeout)
+from office.worker import START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused, WorkerTimeout
 
 log = logging.getLogger(__name__)
 

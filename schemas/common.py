@@ -26,7 +26,8 @@ class BaseSchema(Schema):
 
 class UnitSchema(BaseSchema):
     name = Text("Đơn vị", max_length=UNIT_MAX, required=True,
-                description="Tên đơn vị, in ở dòng «Đơn vị:» và (chữ in hoa, đậm) ở góc trên bên trái")
+                description="Tên đơn vị, in ở dòng «Đơn vị:» và (chữ in hoa, đậm) ở góc trên bên "
+                            "trái")
     parent = Text("Cơ quan cấp trên", max_length=UNIT_MAX,
                   description="Cơ quan cấp trên trực tiếp, in hoa phía trên tên đơn vị")
 

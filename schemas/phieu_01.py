@@ -1,15 +1,21 @@
 """Input of Phiếu số 01 (one person, one month): the API's contract, described at /docs."""
 
-from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
-                         REMEDY_STATUSES, SECTIONS)
 from forms.layout import CELL_MAX
+from forms.vocab import (
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    REMEDY_STATUSES,
+    SECTIONS,
+)
 from schemas.common import NAME_MAX, NOTE_MAX, BaseSchema, HeaderFieldsMixin
 from schemas.fields import Choice, List, Nested, Text
 
 MAX_ITEMS = 100  # per section
 
 # Short forms people write for the labels ("Hoàn thành tốt", "TB") are accepted too.
-RATING_ALIASES = {slug: [label.removesuffix(" nhiệm vụ")] for slug, label in MONTHLY_RATINGS.items()}
+RATING_ALIASES = {slug: [label.removesuffix(" nhiệm vụ")]
+                  for slug, label in MONTHLY_RATINGS.items()}
 LEVEL_ALIASES = {slug: [label.removesuffix(" ở nội dung")]
                  for slug, label in IDENTIFICATION_LEVELS.items()}
 IDENTIFICATION_ALIASES = {"trung_binh": ["TB"]}

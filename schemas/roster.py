@@ -8,8 +8,8 @@ from datetime import date, datetime
 from marshmallow import Schema, ValidationError, fields
 from openpyxl.utils.datetime import from_excel
 
-from schemas.archive import about
 from forms.vocab import EXCUSE_REASONS
+from schemas.archive import about
 from schemas.common import NAME_MAX, NOTE_MAX, BaseSchema
 from schemas.fields import MAX_YEAR, MIN_YEAR, Choice, Date, Integer, Text
 

@@ -1,11 +1,11 @@
 """A unit's Phiếu số 01 for one month, read from one .xlsx or .csv sheet with one row per item,
 and the .xlsx template to fill in.
 
-An item is one row of a Phiếu 01's table (schemas/phieu_01.py, `ItemSchema`): its section (Mục I, II.1,
-II.2, III, IV), its content, the person's own assessment and the competent level's, a note. Rows
-are grouped into one form per person, by name (as the archive tells people apart: NFC, any case,
-spaces collapsed), in the order people first appear. A person's position and two ratings may be
-given on any of their rows, and must agree where repeated. The unit, month, date of signing, the
+An item is one row of a Phiếu 01's table (schemas/phieu_01.py, `ItemSchema`): its section (Mục I,
+II.1, II.2, III, IV), its content, the person's own assessment and the competent level's, a note.
+Rows are grouped into one form per person, by name (as the archive tells people apart: NFC, any
+case, spaces collapsed), in the order people first appear. A person's position and two ratings may
+be given on any of their rows, and must agree where repeated. The unit, month, date of signing, the
 head's name and the place are not in the sheet: the caller passes them (`common`), the same for
 every form.
 
@@ -29,17 +29,27 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from forms.people import name_key
-from forms.vocab import (GROUP_II, IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS,
-                         MONTHLY_RATINGS, REMEDY_STATUSES, SECTIONS)
+from forms.vocab import (
+    GROUP_II,
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    REMEDY_STATUSES,
+    SECTIONS,
+)
+from forms.wording import (
+    ASSESSMENT_COLUMNS,
+    AUTHORITY_BLOCK,
+    IDENTIFICATION_RATING_LINE,
+    MONTHLY_RATING_LINE,
+    SELF_BLOCK,
+)
 from schemas.common import HeaderFieldsMixin
 from schemas.fields import fold, quoted
 from schemas.phieu_01 import MAX_ITEMS, AssessmentSchema, IdentificationSchema, Phieu01Schema
 from schemas.tong_hop import MAX_ROWS as MAX_PEOPLE
-from forms.wording import (ASSESSMENT_COLUMNS, AUTHORITY_BLOCK,
-                           IDENTIFICATION_RATING_LINE, MONTHLY_RATING_LINE, SELF_BLOCK)
 from sheets import tong_hop as tong_hop_sheet
-from sheets.table import (SpreadsheetError, first_filled, header_keys, open_table,
-                          padded, row_values)
+from sheets.table import SpreadsheetError, first_filled, header_keys, open_table, padded, row_values
 
 __all__ = ["COLUMNS", "SpreadsheetError", "batch_template_xlsx", "parse_batch",
            "parse_batch_with_rows", "row_of"]

@@ -10,8 +10,14 @@ archive.roster (schemas.roster.MemberInSchema), the same as a JSON list.
 
 from schemas.fields import fold, quoted
 from schemas.roster import MAX_MEMBERS
-from sheets.table import (SpreadsheetError, header_sheet, first_filled, header_keys, open_table,
-                          row_values)
+from sheets.table import (
+    SpreadsheetError,
+    first_filled,
+    header_keys,
+    header_sheet,
+    open_table,
+    row_values,
+)
 
 WHAT = "bảng danh sách cán bộ"
 SHEET_TITLE = "Danh sách cán bộ"

@@ -11,8 +11,15 @@ from forms.tong_hop_columns import MARKS, RATING, RATING_TITLE
 from forms.wording import TONG_HOP_TOTAL
 from schemas.fields import fold, quoted
 from schemas.tong_hop import MAX_ROWS
-from sheets.table import (SpreadsheetError, first_filled, header_keys, header_sheet, open_table,
-                          padded, row_values)
+from sheets.table import (
+    SpreadsheetError,
+    first_filled,
+    header_keys,
+    header_sheet,
+    open_table,
+    padded,
+    row_values,
+)
 
 __all__ = ["COLUMNS", "SpreadsheetError", "parse", "template_xlsx"]
 

@@ -3,8 +3,13 @@ forms/periodic_report.py's context."""
 
 from forms import layout as L
 from forms import wording as W
-from templates_docx.blocks import (form_title, heading, issuer_and_date, new_document,
-                                   report_signature)
+from templates_docx.blocks import (
+    form_title,
+    heading,
+    issuer_and_date,
+    new_document,
+    report_signature,
+)
 from templates_docx.ooxml import add_row, cell_text, new_table, paragraph, run, tag_row
 
 

@@ -16,8 +16,18 @@ from docx.shared import Mm, Pt
 
 from forms import layout as L
 from forms import wording as W
-from templates_docx.ooxml import (FOOTNOTES_CT, add_row, cell_text, footnotes_xml, new_table,
-                                  no_height, paragraph, run, settings_xml, styles_xml)
+from templates_docx.ooxml import (
+    FOOTNOTES_CT,
+    add_row,
+    cell_text,
+    footnotes_xml,
+    new_table,
+    no_height,
+    paragraph,
+    run,
+    settings_xml,
+    styles_xml,
+)
 
 
 def new_document(with_footnotes):

@@ -1,11 +1,20 @@
 """phieu_01.docx: Phiếu số 01, filled by documents/render.py from forms/phieu_01.py's context."""
 
-from forms.vocab import GROUP_II, SECTIONS
 from forms import layout as L
 from forms import wording as W
+from forms.vocab import GROUP_II, SECTIONS
 from templates_docx.blocks import form_title, issuer_and_date, new_document, signatures
-from templates_docx.ooxml import (add_row, cell_text, footnote_anchor, footnote_ref,
-                                  keep_row_with_next, new_table, paragraph, run, tag_row)
+from templates_docx.ooxml import (
+    add_row,
+    cell_text,
+    footnote_anchor,
+    footnote_ref,
+    keep_row_with_next,
+    new_table,
+    paragraph,
+    run,
+    tag_row,
+)
 
 
 def build():

@@ -5,8 +5,15 @@ from forms import layout as L
 from forms import wording as W
 from forms.tong_hop_columns import COLUMNS, HEAD, MARKS
 from templates_docx.blocks import form_title, issuer_and_date, new_document, signatures
-from templates_docx.ooxml import (add_row, cell_text, keep_row_with_next, new_table, paragraph,
-                                  tag_row)
+from templates_docx.ooxml import (
+    add_row,
+    cell_text,
+    keep_row_with_next,
+    new_table,
+    paragraph,
+    tag_row,
+)
+
 
 def build():
     doc = new_document(with_footnotes=False)

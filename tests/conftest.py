@@ -131,8 +131,8 @@ class Archive:
 
     def __init__(self, app):
         from archive import accounts
-        from auth.access import limiter
         from archive.models import Base
+        from auth.access import limiter
         self.app, self.store = app, app.extensions["store"]
         self.sessions = app.extensions["database"].sessions
         with self.sessions() as db:
@@ -187,9 +187,8 @@ def unit_b_body(body):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium (tests/browser.py), one per test module."""
-    from playwright.sync_api import sync_playwright
-
     from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -13,14 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 from sqlalchemy import select
+from test_batch_sheet import ROWS, filled_template
 
 from app import create_app
-from auth import review as access_review
-from auth.review import DECISIONS, LOGIN, VISITORS
 from archive.models import Job
 from archive.roles import GRANTS, Permission
+from auth import review as access_review
+from auth.review import DECISIONS, LOGIN, VISITORS
 from conftest import PASSWORD, Archive, example
-from test_batch_sheet import ROWS, filled_template
 from sheets import tong_hop as tong_hop_sheet
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

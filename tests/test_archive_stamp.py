@@ -9,15 +9,13 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader
+from test_documents import embedded_fonts
 
 from conftest import example, pdf_pages
-from forms import FORMS
 from documents.make import make_document
+from forms import FORMS, layout, wording
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
-from forms import layout
-from forms import wording
-from test_documents import embedded_fonts
 
 CODE = "7K3Q-X9MD"
 STAMP = f"{wording.ARCHIVE_CODE_LABEL}: {CODE}"

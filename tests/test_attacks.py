@@ -8,13 +8,13 @@ import re
 import zipfile
 
 import pytest
-
-from auth import context
-from archive.models import AuditEvent
-from conftest import PASSWORD, Archive, example, make_app
 from test_archive import login
 from test_jobs import wait_done
 from test_web import csrf_token, post_file
+
+from archive.models import AuditEvent
+from auth import context
+from conftest import PASSWORD, Archive, example, make_app
 from sheets import table as sheets
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -44,7 +44,8 @@ def raw_xlsx(rows_xml):
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             f'relationships"><Relationship Id="rId1" Type="{RELS}/worksheet" '
             'Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": f"<worksheet {NS}><sheetData>{rows_xml}</sheetData></worksheet>",
+        "xl/worksheets/sheet1.xml":
+            f"<worksheet {NS}><sheetData>{rows_xml}</sheetData></worksheet>",
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

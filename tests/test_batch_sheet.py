@@ -14,8 +14,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from schemas.phieu_01 import Phieu01Schema
-from sheets.batch import (COLUMNS, HEADERS, SpreadsheetError, batch_template_xlsx,
-                          parse_batch, parse_batch_with_rows, row_of)
+from sheets.batch import (
+    COLUMNS,
+    HEADERS,
+    SpreadsheetError,
+    batch_template_xlsx,
+    parse_batch,
+    parse_batch_with_rows,
+    row_of,
+)
 from sheets.tong_hop import template_xlsx as tong_hop_template
 
 COMMON = {

@@ -14,10 +14,15 @@ from pathlib import Path
 import pytest
 
 from conftest import example, make_app, pdf_pages
-from office.engine import (ConversionTimeout, Converter, ConverterBusy, ConverterMissing,
-                           QueueTimeout)
-from forms import FORMS
 from documents.make import make_document
+from forms import FORMS
+from office.engine import (
+    ConversionTimeout,
+    Converter,
+    ConverterBusy,
+    ConverterMissing,
+    QueueTimeout,
+)
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
 

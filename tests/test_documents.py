@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import example, pdf_pages, squash, string_leaves
+from forms import wording as W
 from forms.tong_hop_columns import HEAD, RATING_TITLE
 from forms.vocab import IDENTIFICATION_RATINGS, MONTHLY_RATINGS
-from forms import wording as W
 
 A4_LANDSCAPE = (842, 595)  # points, rounded
 SLUGS = set(MONTHLY_RATINGS) | set(IDENTIFICATION_RATINGS) | {
@@ -255,7 +255,8 @@ def test_forty_item_phieu_01_repeats_the_header_on_every_page(client):
 
 def test_three_hundred_row_tong_hop_repeats_the_header_on_every_page(client):
     body = example("tong-hop")
-    body["rows"] = [{"full_name": f"Cán bộ số {i:03d}", "rating": ("tot", "trung_binh", "kem")[i % 3]}
+    body["rows"] = [{"full_name": f"Cán bộ số {i:03d}",
+                     "rating": ("tot", "trung_binh", "kem")[i % 3]}
                     for i in range(1, 301)]
     pages = pdf_pages(post_pdf(client, "tong-hop", body))
     assert len(pages) > 5

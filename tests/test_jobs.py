@@ -8,11 +8,11 @@ import time
 
 import pytest
 from sqlalchemy import func, select
+from test_batch_sheet import ROWS, filled_template
 
 from archive.models import Document, Job, JobItem, User
 from conftest import example, unit_b_body
 from jobs import batch
-from test_batch_sheet import ROWS, filled_template
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_jobs import _forms, wait_done
 
 from archive.models import Document, Job
 from conftest import ARCHIVE_BACKENDS, Archive, new_archive_app
-from test_jobs import _forms, wait_done
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,9 +6,9 @@ import io
 import zipfile
 
 from pypdf import PdfReader
+from test_roster import put_json
 
 from conftest import example
-from test_roster import put_json
 
 PACKET = "/api/v1/units/noi-vu/months/2026/11/packet"
 

@@ -9,9 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import example, pdf_pages, squash
-from forms import phieu_01, tong_hop
 from documents.make import make_document
 from documents.packet import Form, convert_forms, merge, stored_part, zip_parts
+from forms import phieu_01, tong_hop
 from schemas import SCHEMAS
 
 SETTINGS = {"PLACE_NAME": "Nam Từ Liêm"}

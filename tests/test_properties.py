@@ -24,17 +24,33 @@ from datetime import date
 
 import docx
 import pytest
+from form_font import covered
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import pdf_pages
-from form_font import covered
-from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
-                         NO_SIGN, REMEDY_STATUSES, SECTIONS)
+from forms.vocab import (
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    NO_SIGN,
+    REMEDY_STATUSES,
+    SECTIONS,
+)
 from schemas import SCHEMAS
 from schemas.common import CELL_MAX, MAX_LINE_BREAKS, NAME_MAX, NOTE_MAX, UNIT_MAX
-from schemas.fields import (BIDI_CONTROLS, MAX_YEAR, MIN_YEAR, Choice, Date, Integer, List,
-                            Nested, Text, fold)
+from schemas.fields import (
+    BIDI_CONTROLS,
+    MAX_YEAR,
+    MIN_YEAR,
+    Choice,
+    Date,
+    Integer,
+    List,
+    Nested,
+    Text,
+    fold,
+)
 from schemas.phieu_01 import IDENTIFICATION_ALIASES, LEVEL_ALIASES, RATING_ALIASES
 
 # ------------------------------------------------------------------------------------ profiles

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from archive import reports
 from archive.models import ExcusedMonth, Member, Unit, User
-from forms.people import name_key
 from conftest import ROOT, Archive, pdf_pages, squash
+from forms.people import name_key
 
 YEAR = 2025
 NOI_VU = {"name": "Phòng Nội vụ", "parent": "Ủy ban nhân dân quận Nam Từ Liêm"}

@@ -407,6 +407,7 @@ def test_the_mapping_is_the_pure_functions(archive):
 
 def web_login(archive, username):
     import re
+
     from conftest import PASSWORD
     client = archive.app.test_client()
     page = client.get("/dang-nhap").get_data(as_text=True)

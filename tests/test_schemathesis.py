@@ -17,16 +17,17 @@ import os
 import unicodedata
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_headers_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from conftest import ARCHIVE_BACKENDS, Archive, example, new_archive_app
 
@@ -181,7 +182,7 @@ def error_body_shape(response):
     if response.status_code == 422:
         errors = body.get("errors")
         assert isinstance(errors, dict) and errors, body
-        for location, fields in errors.items():
+        for _location, fields in errors.items():
             assert isinstance(fields, dict) and fields, body
             for path, messages in fields.items():
                 assert isinstance(path, str), body

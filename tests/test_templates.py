@@ -8,9 +8,8 @@ import pytest
 from docx.shared import Mm
 from lxml import etree
 
+from forms import layout, wording
 from templates_docx import build, ooxml
-from forms import layout
-from forms import wording
 
 BUILT = build.build_all()
 

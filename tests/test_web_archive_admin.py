@@ -8,10 +8,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
+from test_web_archive import (
+    PASSWORD,
+    VIETNAM,
+    assert_locked_down,
+    body_for,
+    html,
+    issue,
+    login,
+    new_app,
+    page_token,
+)
 
 from archive.models import AuditEvent, Document
-from test_web_archive import (PASSWORD, VIETNAM, assert_locked_down, body_for, html, issue,
-                              login, new_app, page_token)
 from web.audit_page import ACTIONS
 
 NAME = "Nguyễn Thị Ngọc Ánh"

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import field, served, shot, watched
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from test_web_archive import PARENT, PASSWORD, body_for, issue, new_app, png
 
-from browser import field, served, shot, watched
 from conftest import pdf_pages, squash
-from test_web_archive import PASSWORD, PARENT, body_for, issue, new_app, png
 
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 

@@ -7,13 +7,13 @@ import re
 import zipfile
 
 from sqlalchemy import select
+from test_roster import phieu, web_login
+from test_web_archive import assert_locked_down
 
 from archive.models import AuditEvent, User
 from conftest import example
 from forms import clock
 from jobs import batch
-from test_roster import phieu, web_login
-from test_web_archive import assert_locked_down
 
 PAGE = "/phat-hanh-lo"
 MONTH_PAGE = "/don-vi/noi-vu/2026/11"

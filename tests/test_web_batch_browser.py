@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import served, shot, watched
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-
-from browser import served, shot, watched
 from test_batch_sheet import AN, BINH, ROWS, filled_template, row
 from test_web_archive import new_app
 from test_web_archive_browser import log_in

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from browser import field, served, shot
 from playwright.sync_api import expect
 
-from browser import field, served, shot
 from conftest import pdf_pages, squash
 
 
@@ -55,7 +55,8 @@ def test_fill_phieu_01_preview_and_download_the_pdf(page, server):
     page.goto(server + "/phieu-01")
     fill_header(page)
     add_item(page, "political", "Chấp hành giờ giấc làm việc", "Đến muộn 01 buổi & <về sớm>")
-    field(page, "sections.political.0.self.identification.level").select_option("khong_thuong_xuyen")
+    field(page, "sections.political.0.self.identification.level").select_option(
+        "khong_thuong_xuyen")
     field(page, "sections.political.0.self.identification.detail").fill("thời giờ làm việc")
     field(page, "sections.political.0.self.remedy_status").select_option("fixed_in_time")
     add_item(page, "tasks", "Báo cáo quý IV", "Chậm 02 ngày")

@@ -13,8 +13,13 @@ from flask_wtf.csrf import CSRFError
 
 from auth import access
 from forms import tong_hop_columns
-from forms.vocab import (IDENTIFICATION_LEVELS, IDENTIFICATION_RATINGS, MONTHLY_RATINGS,
-                         REMEDY_STATUSES, SECTIONS)
+from forms.vocab import (
+    IDENTIFICATION_LEVELS,
+    IDENTIFICATION_RATINGS,
+    MONTHLY_RATINGS,
+    REMEDY_STATUSES,
+    SECTIONS,
+)
 from sheets import tong_hop as tong_hop_sheet
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -114,5 +119,4 @@ def import_rows():
     return jsonify(rows=rows)
 
 
-from web import (archive_pages, audit_page, batch_page,  # noqa: E402,F401  (their routes)
-                 reports_page, unit_pages)
+from web import archive_pages, audit_page, batch_page, reports_page, unit_pages  # noqa: E402,F401  (their routes)

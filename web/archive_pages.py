@@ -14,13 +14,12 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
 from archive import actions, audit, service
-from auth import access, context
 from archive.actions import NOT_FOUND
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
-from forms import clock
-from forms import FORMS
+from auth import access, context
+from forms import FORMS, clock
 from schemas.archive import DocumentQuerySchema
 from web import bp
 

@@ -6,9 +6,9 @@ from flask import render_template, url_for
 from sqlalchemy import select
 
 from archive import audit
-from auth import context
 from archive.models import AuditEvent
 from archive.roles import Permission
+from auth import context
 from schemas.archive import AuditQuerySchema
 from schemas.fields import fold
 from web import bp

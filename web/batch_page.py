@@ -12,9 +12,9 @@ import json
 from flask import current_app, render_template, url_for
 
 from archive import audit, roster
-from auth import access, context
 from archive.models import Job, Unit
 from archive.roles import Permission
+from auth import access, context
 from forms import clock
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp

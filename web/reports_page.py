@@ -9,9 +9,9 @@ the login cookie and apply the same rules (a unit reads its own unit only); no s
 from flask import render_template, request
 
 from archive import reports, unit_month
-from auth import access, context
 from archive.models import Unit
 from archive.roles import Permission
+from auth import access, context
 from forms import clock, rules
 from schemas.fields import MAX_YEAR, MIN_YEAR
 from web import bp

@@ -11,17 +11,17 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from archive import roster, service
-from auth import access, context
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
+from auth import access, context
 from forms import clock
 from schemas.roster import TongHopRequestSchema
-from web import bp
 from sheets import roster as roster_sheet
-from web.archive_pages import account_page, error_page
 from sheets.table import SpreadsheetError
+from web import bp
+from web.archive_pages import account_page, error_page
 
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
                 "văn phòng.")
