@@ -22,6 +22,7 @@ import jobs
 from api import Api, DatabaseInteger, PrintableText
 from api.admin import bp as admin_bp
 from api.documents import bp as documents_bp
+from api.excused import bp as excused_bp
 from api.forms import form_blueprint
 from api.health import bp as health_bp
 from api.jobs import bp as jobs_bp
@@ -168,7 +169,7 @@ def create_app(test_config=None, *, converter=None):
     # The API's posts are checked for CSRF in auth.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
     for blueprint in [*(form_blueprint(slug) for slug in FORMS), packet_bp, documents_bp,
-                      admin_bp, units_bp, reports_bp, jobs_bp]:
+                      admin_bp, units_bp, excused_bp, reports_bp, jobs_bp]:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)

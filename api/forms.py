@@ -6,9 +6,10 @@ from flask import Response, current_app, request
 from marshmallow import Schema, fields, validate
 
 from api import Blueprint
-from auth import access
+from archive import unit_month
+from auth import access, context
 from documents.make import MIMETYPES, make_document
-from forms import FORMS
+from forms import FORMS, rules
 from schemas import SCHEMAS
 from schemas.fields import fold
 
@@ -70,6 +71,22 @@ def produce(form, data, query):
                               converter=current_app.extensions["converter"]))
 
 
+def from_the_archive(data):
+    """What the archive adds to a unit account's check of a Phiếu 01: last month's signs left
+    unremedied (rules.carried_over). Nothing for anyone else: the check stays stateless."""
+    principal = access.current()
+    if principal is None or not principal.role.has_unit:
+        return []
+    previous = unit_month.previous_form(context.db(), current_app.extensions["store"],
+                                        principal.unit_id, data["person"]["full_name"],
+                                        data["period"]["year"], data["period"]["month"])
+    if previous is None:
+        return []
+    document, previous_data = previous
+    warning = rules.carried_over(previous_data, data, document.code)
+    return [warning] if warning else []
+
+
 def account_unless_open():
     """before_request of the stateless rendering endpoints: an account, unless the deployment
     opens them (ALLOW_ANONYMOUS_RENDER)."""
@@ -107,7 +124,12 @@ def form_blueprint(slug):
     @bp.response(200, _validation_schema(schema))
     @bp.doc(summary=f"Kiểm tra dữ liệu {form.TITLE}")
     def check(data):
-        """Chuẩn hóa và kiểm tra dữ liệu, kèm gợi ý và cảnh báo theo Hướng dẫn; không tạo tệp."""
-        return {"data": data, **form.check(data)}
+        """Chuẩn hóa và kiểm tra dữ liệu, kèm gợi ý và cảnh báo theo Hướng dẫn; không tạo tệp.
+        Với tài khoản đơn vị, còn đối chiếu với kho lưu trữ: biểu hiện chưa khắc phục của Phiếu
+        số 01 tháng trước (mục II.4)."""
+        result = form.check(data)
+        if slug == "phieu-01":
+            result["warnings"] += from_the_archive(data)
+        return {"data": data, **result}
 
     return bp

@@ -46,6 +46,8 @@ class Permission(Enum):
     READ_JOBS = "Xem tiến độ phát hành cả lô"
     READ_UNITS = "Xem danh sách cán bộ, tình trạng tháng và hồ sơ in của đơn vị"
     MANAGE_ROSTER = "Nhập danh sách cán bộ của đơn vị mình"
+    EXCUSE_MONTHS = ("Ghi nhận, xóa tháng vắng có lý do (đau ốm, nghỉ phép, nghỉ thai sản…) của "
+                     "người trong đơn vị")
     READ_REPORTS = "Xem báo cáo (kết quả cả năm, báo cáo định kỳ, lịch báo cáo)"
     READ_AUDIT = "Đọc nhật ký kiểm tra"
     SERVER_DETAIL = ("Xem chi tiết vận hành trong `/readyz` (từng tiến trình LibreOffice, hàng "
@@ -61,6 +63,7 @@ GRANTS = {
     Permission.READ_JOBS: {Role.UNIT, Role.SECRETARIAT},
     Permission.READ_UNITS: {Role.UNIT, Role.SECRETARIAT},
     Permission.MANAGE_ROSTER: {Role.UNIT},
+    Permission.EXCUSE_MONTHS: {Role.UNIT, Role.SECRETARIAT},
     Permission.READ_REPORTS: {Role.UNIT, Role.SECRETARIAT},
     Permission.READ_AUDIT: {Role.ADMIN},
     Permission.SERVER_DETAIL: {Role.ADMIN},

@@ -228,6 +228,9 @@ def month_status(db, store, unit, year, month, today=None, start=rules.GUIDANCE_
             "on_roster": person.member is not None, "status": status,
             "status_label": STATUS_LABELS[status], "flags": flags,
             "document": _form_summary(person.document, person.data) if person.document else None,
+            "excused": {"id": person.excused.id, "reason": person.excused.reason,
+                        "reason_label": EXCUSE_REASONS[person.excused.reason],
+                        "note": person.excused.note} if person.excused else None,
             "suggestion": suggestion,
         })
     tong_hop = latest_forms(db, unit.id, year, month, form="tong-hop")

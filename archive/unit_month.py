@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from archive.models import Document, ExcusedMonth, Member, Unit
 from archive.service import is_latest_clause
 from forms import rules
+from forms.people import name_key
 
 
 def month_bounds(year, month):
@@ -57,6 +58,17 @@ def latest_forms(db, unit_id, year, month=None, form="phieu-01"):
     if month is not None:
         query = query.where(Document.month == month)
     return db.scalars(query.order_by(Document.month, Document.person_search)).all()
+
+
+def previous_form(db, store, unit_id, full_name, year, month):
+    """This person's latest Phiếu 01 of the month before, with its data; None when there is
+    none."""
+    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    document = db.scalar(select(Document).where(
+        Document.unit_id == unit_id, Document.form == "phieu-01",
+        Document.person_key == name_key(full_name), Document.year == year,
+        Document.month == month, is_latest_clause()))
+    return (document, issued_data(store, document)) if document else None
 
 
 def issued_data(store, document):

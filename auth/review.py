@@ -103,6 +103,12 @@ DECISIONS = {
         "Lập và phát hành phiếu tổng hợp từ hồ sơ", *only(401, unit_a=201, unit_b=404)),
     ("GET", "/api/v1/units/<code>/months/<int:year>/<int:month>/packet"): (
         "Hồ sơ in của tháng, từ kho", *READ),
+    ("GET", "/api/v1/units/<code>/excused-months"): ("Các tháng vắng có lý do", *READ),
+    ("POST", "/api/v1/units/<code>/excused-months"): (
+        "Ghi nhận tháng vắng có lý do (cấp có thẩm quyền: đơn vị, văn phòng)",
+        *only(401, unit_a=201, unit_b=404, secretariat=201)),
+    ("DELETE", "/api/v1/units/<code>/excused-months/<int:excused_id>"): (
+        "Xóa bản ghi tháng vắng", *only(401, unit_a=204, unit_b=404, secretariat=204)),
     # Reports.
     ("GET", "/api/v1/reports/year-end"): ("Kết quả cả năm (mục II.7)", *READ),
     ("GET", "/api/v1/reports/periodic"): ("Báo cáo định kỳ (mục II.8)", *READ),
@@ -148,6 +154,12 @@ DECISIONS = {
         "Lập phiếu tổng hợp từ hồ sơ (về trang phiếu)", *only(LOGIN, unit_a=303, unit_b=404)),
     ("POST", "/don-vi/<code>/danh-sach"): (
         "Nhập danh sách cán bộ (về trang tháng)", *only(LOGIN, unit_a=303, unit_b=404)),
+    ("POST", "/don-vi/<code>/<int:year>/<int:month>/vang"): (
+        "Ghi nhận tháng vắng có lý do (về trang tháng)",
+        *only(LOGIN, unit_a=303, unit_b=404, secretariat=303)),
+    ("POST", "/don-vi/<code>/<int:year>/<int:month>/vang/<int:excused_id>/xoa"): (
+        "Bỏ ghi nhận tháng vắng (về trang tháng)",
+        *only(LOGIN, unit_a=303, unit_b=404, secretariat=303)),
     ("GET", "/nhat-ky"): ("Nhật ký kiểm tra", *only(LOGIN, admin=200)),
     ("GET", "/phat-hanh-lo"): ("Trang phát hành cả lô", *only(LOGIN, unit_a=200, unit_b=200)),
     ("GET", "/phat-hanh-lo/<job_id>"): (

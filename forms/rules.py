@@ -322,6 +322,26 @@ def check_phieu_01(data, today=None):
     }
 
 
+def carried_over(previous, data, code=None):
+    """II.4, Kém: «…không chủ động khắc phục ngay hoặc chậm khắc phục và để kéo dài sang tháng
+    tiếp theo». When last month's Phiếu 01 (`previous`, its archive `code`) shows signs not
+    remedied in time and this month's is neither rated nor suggested Kém: a warning, or None."""
+    unfixed = [sign.ref for sign in _signs(previous) if not sign.fixed]
+    if not unfixed or (data.get("identification_rating")
+                       or suggest_identification_rating(data)) == "kem":
+        return None
+    period = previous["period"]
+    which = f" (mã {code})" if code else ""
+    return _warn(
+        "sign_carried_over", "identification_rating",
+        f"Phiếu số 01 tháng {period['month']:02d}/{period['year']}{which} có biểu hiện chưa "
+        f"khắc phục kịp thời ở {_refs_text(unfixed)}. Theo mục II.4, biểu hiện không chủ động "
+        "khắc phục ngay hoặc chậm khắc phục và để kéo dài sang tháng tiếp theo là mức "
+        f"{_quoted(IDENTIFICATION_RATINGS['kem'])}: nếu đến tháng này vẫn chưa khắc phục, đề "
+        "nghị cấp có thẩm quyền xem xét lại mức nhận diện.",
+    )
+
+
 # ------------------------------------------------------------------------------ tổng hợp
 
 

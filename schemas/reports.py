@@ -11,7 +11,8 @@ def about(text):
     return {"metadata": {"description": text}}
 
 
-def _year(required=True):
+def year_param(required=True):
+    """A year in a query string (text, so not strict like the JSON bodies' Integer)."""
     return fields.Integer(
         required=required, validate=validate.Range(MIN_YEAR, MAX_YEAR, error=(
             f"Năm: phải từ {MIN_YEAR} đến {MAX_YEAR}")),
@@ -33,7 +34,7 @@ UNIT = "Mã đơn vị (Unit.code). Tài khoản đơn vị: chỉ đơn vị m�
 
 class YearEndQuerySchema(Schema):
     unit = Text("Đơn vị", max_length=40, description=UNIT + " (văn phòng phải ghi)")
-    year = _year()
+    year = year_param()
     person = Text("Họ tên", max_length=200, description=(
         "Chỉ một người: họ tên như trên phiếu (không phân biệt hoa thường; gõ không dấu được nếu "
         "không trùng người khác)"))
@@ -42,7 +43,7 @@ class YearEndQuerySchema(Schema):
 
 class PeriodicQuerySchema(Schema):
     unit = Text("Đơn vị", max_length=40, description=UNIT + "; văn phòng bỏ trống: mọi đơn vị")
-    year = _year()
+    year = year_param()
     report = fields.String(
         required=True, validate=validate.OneOf(list(REPORTS), error="report: chỉ nhận " + ", ".join(
             f"«{slug}» ({entry['label']})" for slug, entry in REPORTS.items())),
@@ -54,7 +55,7 @@ class PeriodicQuerySchema(Schema):
 
 
 class CalendarQuerySchema(Schema):
-    year = _year(required=False)
+    year = year_param(required=False)
 
 
 class ReportUnitSchema(Schema):

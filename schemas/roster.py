@@ -12,6 +12,7 @@ from forms.vocab import EXCUSE_REASONS
 from schemas.archive import about
 from schemas.common import NAME_MAX, NOTE_MAX, BaseSchema
 from schemas.fields import MAX_YEAR, MIN_YEAR, Choice, Date, Integer, Text
+from schemas.reports import year_param
 
 MAX_MEMBERS = 1000
 MAX_ORDER = 100_000
@@ -137,6 +138,13 @@ class SuggestionSchema(Schema):
     message = fields.String(**about("Căn cứ của gợi ý, theo Hướng dẫn"))
 
 
+class ExcusedOnRowSchema(Schema):
+    id = fields.Integer(**about("Số bản ghi (để xóa: DELETE …/excused-months/<id>)"))
+    reason = fields.String(**about("Mã lý do"))
+    reason_label = fields.String(**about("Lý do, bằng lời"))
+    note = fields.String(**about("Ghi chú"))
+
+
 class StatusRowSchema(Schema):
     full_name = fields.String(**about("Họ và tên"))
     position = fields.String(allow_none=True, **about("Chức vụ (theo danh sách)"))
@@ -154,6 +162,8 @@ class StatusRowSchema(Schema):
         "Phiếu số 01 mới nhất của tháng (trống: chưa có)"))
     suggestion = fields.Nested(SuggestionSchema, allow_none=True, **about(
         "Gợi ý theo Hướng dẫn khi quá hạn mà chưa có phiếu"))
+    excused = fields.Nested(ExcusedOnRowSchema, allow_none=True, **about(
+        "Lý do vắng đã được ghi nhận (khi tình trạng là vang_co_ly_do)"))
 
 
 class MonthStatusSchema(Schema):
@@ -201,7 +211,7 @@ class ExcusedMonthInSchema(BaseSchema):
 
 
 class ExcusedQuerySchema(Schema):
-    year = Integer("Năm", minimum=MIN_YEAR, maximum=MAX_YEAR, required=True)
+    year = year_param()
 
 
 class ExcusedMonthSchema(Schema):

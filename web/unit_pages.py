@@ -10,14 +10,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import roster, service
+from archive import audit, excused, roster, service
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
 from archive.unit_actions import import_roster, issue_tong_hop, reachable_unit
 from auth import access, context
 from forms import clock
-from schemas.roster import TongHopRequestSchema
+from forms.vocab import EXCUSE_REASONS
+from schemas.roster import ExcusedMonthInSchema, TongHopRequestSchema
 from sheets import roster as roster_sheet
 from sheets.table import SpreadsheetError
 from web import bp
@@ -26,6 +27,7 @@ from web.archive_pages import account_page, error_page
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
                 "văn phòng.")
 CHANGE_REFUSAL = "Chỉ tài khoản của đơn vị mới thay đổi danh sách hay phát hành phiếu của đơn vị."
+EXCUSE_REFUSAL = "Chỉ tài khoản đơn vị và văn phòng mới ghi nhận tháng vắng có lý do."
 LINES_SHOWN = 20  # row errors flashed at most (the session cookie is small)
 
 
@@ -86,7 +88,8 @@ def unit_month(code, year, month):
     return render_template(
         "unit_month.html", unit=unit, status=status, previous=previous, following=following,
         members=len(roster.roster(context.db(), unit.id)),
-        can_import=access.can(Permission.MANAGE_ROSTER), can_issue=access.can(Permission.ISSUE))
+        can_import=access.can(Permission.MANAGE_ROSTER), can_issue=access.can(Permission.ISSUE),
+        can_excuse=access.can(Permission.EXCUSE_MONTHS), reasons=EXCUSE_REASONS)
 
 
 def _back(code, year, month, anchor=None):
@@ -170,3 +173,52 @@ def unit_tong_hop(code, year, month):
     flash(f"Đã lưu phiếu tổng hợp tháng {month:02d}/{year}: mã lưu trữ {document.code}, bản "
           f"{document.version}.", "ok")
     return redirect(url_for("web.document", document_id=document.id), 303)
+
+
+@bp.route("/don-vi/<code>/<int:year>/<int:month>/vang", methods=["POST"])
+@account_page(Permission.EXCUSE_MONTHS, refusal=EXCUSE_REFUSAL)
+def unit_excuse(code, year, month):
+    """Records that a person owes no Phiếu 01 this month (archive/excused.py); back to the
+    month's table with what was done or why not."""
+    if not roster.period_ok(year, month):
+        return error_page(404, "Không có tháng này", "Tháng phải từ 1 đến 12.")
+    unit = reachable_unit(context.db(), access.current(), code, "excused.record")
+    if unit is None:
+        return _unit_not_found()
+    raw = {"full_name": request.form.get("full_name", ""), "year": year, "month": month,
+           "reason": request.form.get("reason", ""), "note": request.form.get("note", "")}
+    try:
+        entry = ExcusedMonthInSchema().load(raw)
+        row = excused.record(context.db(), unit, access.current_user(), entry,
+                             start=current_app.config["GUIDANCE_START"])
+    except ValidationError as error:
+        for field_messages in error.messages.values():
+            for message in field_messages:
+                flash(message, "error")
+        return _back(code, year, month, "tinh-trang")
+    except service.ArchiveError as error:
+        flash(error.message, "error")
+        return _back(code, year, month, "tinh-trang")
+    audit.record(context.db(), "excused.record", detail=(
+        f"{unit.code}: {row.full_name}, tháng {month:02d}/{year}, {row.reason}"))
+    flash(f"Đã ghi nhận: {row.full_name} vắng có lý do tháng {month:02d}/{year} "
+          f"({EXCUSE_REASONS[row.reason].lower()}); tháng này không tính khi xét kết quả năm.",
+          "ok")
+    return _back(code, year, month, "tinh-trang")
+
+
+@bp.route("/don-vi/<code>/<int:year>/<int:month>/vang/<int:excused_id>/xoa", methods=["POST"])
+@account_page(Permission.EXCUSE_MONTHS, refusal=EXCUSE_REFUSAL)
+def unit_excuse_remove(code, year, month, excused_id):
+    unit = reachable_unit(context.db(), access.current(), code, "excused.remove")
+    if unit is None:
+        return _unit_not_found()
+    try:
+        row = excused.remove(context.db(), unit, excused_id)
+    except service.ArchiveError as error:
+        flash(error.message, "error")
+        return _back(code, year, month, "tinh-trang")
+    audit.record(context.db(), "excused.remove", detail=(
+        f"{unit.code}: {row.full_name}, tháng {row.month:02d}/{row.year}"))
+    flash(f"Đã bỏ ghi nhận vắng của {row.full_name} tháng {row.month:02d}/{row.year}.", "ok")
+    return _back(code, year, month, "tinh-trang")
