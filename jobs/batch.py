@@ -1,8 +1,9 @@
 """The batch issue: all of a unit's Phiếu 01 for a month, from one request, as one job.
 
-`create` stores the job and one item per form (the form's JSON as sent); `run` issues every
-item still pending, a few at a time (one per LibreOffice worker). Each item is validated and
-issued on its own: a bad form fails alone, with its reason, and the others are issued.
+`create` validates each form before anything is stored, then stores the job and one item per
+form: a valid form's JSON as sent (bounded by its schema), a refused one's reason and no payload
+at all; `run` issues every item still pending, a few at a time (one per LibreOffice worker). A bad
+form fails alone, with its reason, and the others are issued.
 
 An item is marked done in the same transaction that commits its document, and only if it was
 still pending (archive.service.issue's `claim`). A worker lost in the middle leaves its item
@@ -30,20 +31,37 @@ STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang phát hành", "done"
 
 
 def create(db, user, forms):
-    """A new job for `forms` (dicts as sent, not validated yet), committed; nothing issued yet."""
+    """A new job for `forms` (dicts as sent), committed; nothing issued yet. Each form is
+    validated first: a refused one is stored failed, with its reason and without its payload."""
     job = Job(id=secrets.token_hex(16), kind=KIND, unit_id=user.unit_id, created_by_id=user.id)
     db.add(job)
     for position, form in enumerate(forms):
-        db.add(JobItem(job_id=job.id, position=position, label=_label(form),
-                       payload=json.dumps(form, ensure_ascii=False)))
+        try:
+            data = SCHEMAS[FORM]().load(form)
+        except ValidationError as error:
+            db.add(JobItem(job_id=job.id, position=position, label=_label(form), payload="",
+                           status="failed", error=_reason(error)))
+        else:
+            db.add(JobItem(job_id=job.id, position=position,
+                           label=data["person"]["full_name"][:200],
+                           payload=json.dumps(form, ensure_ascii=False)))
     db.commit()
     return job
 
 
 def _label(form):
+    """The name a refused form gives, as far as it can be shown and stored: printable
+    characters only (PostgreSQL stores no NUL)."""
     person = form.get("person") if isinstance(form, dict) else None
     name = person.get("full_name") if isinstance(person, dict) else None
-    return name[:200] if isinstance(name, str) else ""
+    if not isinstance(name, str):
+        return ""
+    return "".join(char for char in name if char.isprintable())[:200]
+
+
+def _reason(error):
+    return "; ".join(message for messages in flatten(error.messages).values()
+                     for message in messages)
 
 
 def progress(db, job):
@@ -95,10 +113,9 @@ def _issue_item(app, item_id):
                 db, app.extensions["store"], app.extensions["converter"], app.config, user, FORM,
                 data, claim=lambda document: _claim(db, item_id, document),
                 audit_note=f" (lô {job.id})")
-        except ValidationError as error:
+        except ValidationError as error:  # the schema has since come to refuse it
             db.rollback()
-            return _fail(db, item_id, "; ".join(
-                message for messages in flatten(error.messages).values() for message in messages))
+            return _fail(db, item_id, _reason(error))
         except (service.ArchiveError, StoreError) as error:
             db.rollback()
             return _fail(db, item_id, error.message)

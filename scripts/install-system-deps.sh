@@ -4,8 +4,9 @@
 # stand-ins for Times New Roman) and Python's venv. With --test, also what the tests use: Debian's
 # chromium (driven by Playwright), poppler-utils (pdftoppm, to look at PDFs as pictures),
 # postgresql (the release's own server, 15 on Debian 12; scripts/test-postgres.sh starts it) and
-# zbar-tools (zbarimg, to read an archived form's QR code) and redis-server (the broker of the
-# Celery job tests; scripts/test-redis.sh starts it).
+# zbar-tools (zbarimg, to read an archived form's QR code), redis-server (the broker of the
+# Celery job tests; scripts/test-redis.sh starts it) and nginx (the front of deploy/, which
+# tests/test_front.py runs before the real service; the package's own service is not needed).
 # Needs root or sudo; installs only what is missing.
 #
 # On Debian 12 (bookworm) LibreOffice comes from bookworm-backports: its 25.2 converts our forms
@@ -47,7 +48,7 @@ for package in fonts-liberation fonts-liberation2 python3-venv; do
   installed "$package" || missing+=("$package")
 done
 if [[ "${1:-}" == "--test" ]]; then
-  for package in chromium poppler-utils postgresql zbar-tools redis-server; do
+  for package in chromium poppler-utils postgresql zbar-tools redis-server nginx; do
     installed "$package" || missing+=("$package")
   done
 fi

@@ -8,11 +8,12 @@ import re
 import zipfile
 
 import pytest
+from sqlalchemy import select
 from test_archive import login
 from test_jobs import wait_done
 from test_web import csrf_token, post_file
 
-from archive.models import AuditEvent
+from archive.models import AuditEvent, JobItem
 from auth import context
 from conftest import PASSWORD, Archive, example, make_app
 from sheets import table as sheets
@@ -334,3 +335,22 @@ def test_a_pdf_of_deeply_nested_dictionaries_writes_no_log_flood(archive, caplog
                             data={"file": (io.BytesIO(content), "x.pdf")})
     assert verified.status_code == 200 and verified.json["match"] is None
     assert [record for record in caplog.records if record.name.startswith("pypdf")] == []
+
+
+def test_a_refused_batch_form_is_stored_without_its_payload(archive):
+    """Issue 14.6: a batch stored every payload before validating it (two 29 MB bodies grew the
+    archive's database by 88 MB, every item refused). Now each form is validated first: a
+    refused one keeps its reason and nothing of what it carried; 14.9: a NUL in its name (which
+    PostgreSQL cannot store) no longer loses the batch."""
+    good = example("phieu-01")
+    junk = {**example("phieu-01"), "person": {"full_name": "Lê\x00 Văn Rác"},
+            "ghi_chu_rac": "x" * 1_000_000}
+    response = archive.post("/api/v1/jobs/batch-issue", "unit_a", json={"forms": [junk, good]})
+    assert response.status_code == 202, response.json
+    status = wait_done(archive, response.headers["Location"])
+    assert (status["done"], status["failed"]) == (1, 1)
+    with archive.sessions() as db:
+        refused, issued = db.scalars(select(JobItem).order_by(JobItem.position)).all()
+    assert (refused.status, refused.payload, refused.label) == ("failed", "", "Lê Văn Rác")
+    assert "ghi_chu_rac" in refused.error and "không có trong mẫu" in refused.error
+    assert issued.status == "done" and len(issued.payload) < 20_000

@@ -65,6 +65,9 @@ OPERATIONS = {
     "GET /api/v1/units/{code}/months/{year}/{month}": ("unit_a", LIGHT),
     "POST /api/v1/units/{code}/months/{year}/{month}/tong-hop": ("unit_a", HEAVY),
     "GET /api/v1/units/{code}/months/{year}/{month}/packet": ("secretariat", HEAVY),
+    "GET /api/v1/units/{code}/excused-months": ("secretariat", LIGHT),
+    "POST /api/v1/units/{code}/excused-months": ("unit_a", LIGHT),
+    "DELETE /api/v1/units/{code}/excused-months/{excused_id}": ("unit_a", (3, 5)),
     "GET /api/v1/reports/year-end": ("unit_a", HEAVY),
     "GET /api/v1/reports/periodic": ("secretariat", HEAVY),
     "GET /api/v1/reports/calendar": ("unit_a", LIGHT),
@@ -106,9 +109,12 @@ def fuzzed(request, app, tmp_path_factory):
         job = archive.post("/api/v1/jobs/batch-issue", "unit_a",
                            json={"forms": [example("phieu-01")]})
         assert job.status_code == 202, job.json
+        excused = archive.post("/api/v1/units/noi-vu/excused-months", "unit_a", json={
+            "full_name": "Trần Thị Bình", "year": 2026, "month": 6, "reason": "om_dau"})
+        assert excused.status_code == 201, excused.json
         known = {"document_id": record["id"], "scan_id": scan.json["id"], "code": "noi-vu",
                  "year": record["year"], "month": record["month"],
-                 "job_id": job.json["id"]}
+                 "job_id": job.json["id"], "excused_id": excused.json["id"]}
         yield archive, schemathesis.openapi.from_wsgi("/openapi.json", archived), known
 
 
