@@ -13,6 +13,7 @@ def warm_app(work, workers, **config):
                       "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
                       "DATA_DIR": f"{work}/files", **config})
     converter = app.extensions["converter"]
+    converter.start()  # as wsgi.py does for the server
     while not converter.status()["ready"] or any(
             w["state"] != "idle" for w in converter.status()["workers"]):
         time.sleep(0.05)

@@ -5,7 +5,6 @@ Each test holds one case found by the review, and fails without its fix."""
 import io
 import logging
 import re
-import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -15,62 +14,14 @@ from test_web import csrf_token, post_file
 
 from archive.models import AuditEvent, JobItem
 from auth import context
+from bench.attack import far_cells, header_row, raw_xlsx, text_cell
 from conftest import PASSWORD, Archive, example, make_app
 from sheets import table as sheets
-
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def raw_xlsx(rows_xml):
-    """An .xlsx of one sheet whose <sheetData> is `rows_xml`, written by hand: what openpyxl
-    would take minutes to write (a cell in the last column of ten thousand rows)."""
-    parts = {
-        "[Content_Types].xml":
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.worksheet+xml"/></Types>',
-        "_rels/.rels":
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            f'relationships"><Relationship Id="rId1" Type="{RELS}/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml":
-            f'<workbook {NS} xmlns:r="{RELS}"><sheets><sheet name="Bảng" sheetId="1" '
-            'r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels":
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            f'relationships"><Relationship Id="rId1" Type="{RELS}/worksheet" '
-            'Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml":
-            f"<worksheet {NS}><sheetData>{rows_xml}</sheetData></worksheet>",
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return out.getvalue()
-
-
-def text_cell(reference, text):
-    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def header_row():
-    return '<row r="1">' + text_cell("A1", "Họ tên") + "</row>"
 
 
 @pytest.fixture
 def web(work_dir):
     return make_app(work_dir).test_client()
-
-
-def far_cells(rows):
-    return header_row() + "".join(f'<row r="{n}">{text_cell(f"XFD{n}", "x")}</row>'
-                                  for n in range(2, rows + 2))
 
 
 def test_a_sheet_of_cells_in_the_last_column_is_read_within_bounds():

@@ -3,6 +3,7 @@ recorded through the API by the unit or the secretariat, never replaced silently
 neither «quá hạn» on the unit's month nor counted at year end. SQLite and PostgreSQL
 (conftest.archive_app)."""
 
+import json
 import re
 
 import pytest
@@ -189,3 +190,25 @@ def test_the_months_page_records_and_removes_an_excuse(unit):
 def _excused(archive):
     with archive.sessions() as db:
         return db.scalars(select(ExcusedMonth)).all()
+
+
+def test_the_tong_hop_and_the_year_end_say_the_same_of_a_missing_month(unit):
+    """Issue 19: both count a roster member's month without a Phiếu 01 the same way, as
+    «Không hoàn thành nhiệm vụ» and Kém (rules.MISSING_MONTH_RULE)."""
+    unit.issue(form(10, CLEAN, "tot"))  # Bình has his form; Ánh has none for October 2026
+    issued = unit.post(f"{UNIT}/months/2026/10/tong-hop", "unit_a", json={})
+    assert issued.status_code == 201, issued.json
+    rows = {row["full_name"]: row for row in json.loads(
+        unit.get(issued.json["links"]["json"], "unit_a").data)["rows"]}
+    assert rows["Nguyễn Thị Ngọc Ánh"]["result"] == "Không hoàn thành nhiệm vụ"
+    assert rows["Nguyễn Thị Ngọc Ánh"]["rating"] == "kem"
+    assert "Lê Văn Cũ" not in rows  # left on 10/03: owes nothing in October
+
+    year = unit.get("/api/v1/reports/year-end", "unit_a",
+                    query_string={"unit": "noi-vu", "year": 2026}).json
+    anh = next(p for p in year["people"] if p["full_name"] == "Nguyễn Thị Ngọc Ánh")
+    october = anh["months"][9]
+    assert october["status"] == "missing" and 10 in anh["missing_months"]
+    flag = next(f for f in anh["flags"] if f["month"] == 10)
+    assert "«Không hoàn thành nhiệm vụ»" in flag["message"] and "Kém" in flag["message"]
+    assert anh["counts"]["kem"] >= 1
