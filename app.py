@@ -96,6 +96,9 @@ DEFAULTS = {
     # What a client may ask LibreOffice for (fill, blank, packet, issue, batch, reports as files):
     # per account, else per address; empty turns the limit off (the benchmarks do).
     "RENDER_RATE_LIMIT": "120 per minute",
+    # Conversions one client (an account from one address, else an address) may have running at
+    # once; more: 429. One client then never holds every LibreOffice worker. 0: no limit.
+    "RENDER_CONCURRENCY": 1,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; redis://… when there are several
     "RATELIMIT_HEADERS_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,

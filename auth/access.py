@@ -7,11 +7,16 @@ A request carrying the login cookie that changes something must also carry the p
 not.
 
 The views that make LibreOffice work (`rendering`) share one limit per client, RENDER_RATE_LIMIT:
-per account when the request has one, else per IP address (docs/SECURITY.md).
+per account when the request has one, else per IP address; and a client (an account from one
+address, or an address) has at most RENDER_CONCURRENCY of them running at once, so that no client
+holds every LibreOffice worker while others wait (docs/SECURITY.md).
 """
 
 import secrets
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import wraps
@@ -35,11 +40,14 @@ MESSAGES = {
     "bad_key": "Khóa API không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.",
     "bad_keys": "Quá nhiều lần dùng khóa API sai từ địa chỉ này; hãy kiểm tra khóa rồi thử lại "
                 "sau một phút.",
+    "busy": "Bạn đang có {limit} yêu cầu tạo phiếu chưa xong; hãy chờ xong rồi thử lại "
+            "(PHIEU_RENDER_CONCURRENCY).",
 }
 RATE_LIMITED = {429: {
     "description": "Quá giới hạn số yêu cầu tạo phiếu (PHIEU_RENDER_RATE_LIMIT) của tài khoản, "
-                   "hoặc của địa chỉ IP khi chưa đăng nhập; tiêu đề Retry-After cho biết số giây "
-                   "phải đợi",
+                   "hoặc của địa chỉ IP khi chưa đăng nhập, hoặc đang có quá nhiều yêu cầu tạo "
+                   "phiếu chưa xong cùng lúc (PHIEU_RENDER_CONCURRENCY); tiêu đề Retry-After cho "
+                   "biết số giây phải đợi",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
 
 
@@ -205,12 +213,59 @@ render_limit = limiter.shared_limit(_render_limit, scope="render", key_func=clie
                                     exempt_when=_not_rendering)
 
 
+class InFlight:
+    """How many conversions each client has running in this process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running = Counter()
+
+    @contextmanager
+    def hold(self, key, limit):
+        """Counts one more for `key` while the block runs; False when it already has `limit`."""
+        with self._lock:
+            allowed = self._running[key] < limit
+            if allowed:
+                self._running[key] += 1
+        try:
+            yield allowed
+        finally:
+            if allowed:
+                with self._lock:
+                    self._running[key] -= 1
+                    if not self._running[key]:
+                        del self._running[key]
+
+
+in_flight = InFlight()
+
+
+def _concurrency_key():
+    """An account from one address: colleagues sharing a unit's account on several computers
+    each have their own; without an account, the address."""
+    principal = current()
+    address = get_remote_address()
+    return f"account:{principal.user_id}@{address}" if principal else f"address:{address}"
+
+
 def rendering(when=None):
     """Marks a view that converts with LibreOffice: it spends the client's render budget (a 429
-    past it), unless `when()` says this request makes no file (a report asked as JSON). Place it
-    under the permission check, so that a refused request spends nothing."""
+    past it) and runs only while the client has fewer than RENDER_CONCURRENCY such requests
+    running (a 429 otherwise), unless `when()` says this request makes no file (a report asked
+    as JSON). Place it under the permission check, so that a refused request spends nothing."""
     def mark(view):
-        limited = render_limit(view)
+        @wraps(view)
+        def one_at_a_time(*args, **kwargs):
+            limit = current_app.config["RENDER_CONCURRENCY"]
+            if not limit or (when is not None and not when()):
+                return view(*args, **kwargs)
+            with in_flight.hold(_concurrency_key(), limit) as allowed:
+                if not allowed:
+                    abort(429, message=MESSAGES["busy"].format(limit=limit),
+                          headers={"Retry-After": "2"})
+                return view(*args, **kwargs)
+
+        limited = render_limit(one_at_a_time)
         if when is not None:
             limited.renders_when = when
         return Blueprint.doc(responses=RATE_LIMITED)(limited)

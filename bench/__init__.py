@@ -10,6 +10,7 @@ def warm_app(work, workers, **config):
     rendering open and unlimited (a benchmark sends hundreds of forms from one client)."""
     app = create_app({"WORK_DIR": work, "CONVERT_WORKERS": workers,
                       "ALLOW_ANONYMOUS_RENDER": True, "RENDER_RATE_LIMIT": "",
+                      "RENDER_CONCURRENCY": 0,
                       "DATABASE_URL": f"sqlite:///{work}/archive.sqlite3",
                       "DATA_DIR": f"{work}/files", **config})
     converter = app.extensions["converter"]

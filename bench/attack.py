@@ -5,8 +5,9 @@ The real server as the README runs it (gunicorn, one process, 8 threads, the war
 engine, anonymous rendering on as `make run` has it). For `--seconds`, half the `--clients` post
 the worst spreadsheet the tổng hợp import still reads (every row of SHEET_MAX_ROWS with a cell in
 the last column read) and half the worst Phiếu 01 the schema still takes (MAX_LINE_BREAKS line
-breaks, as a PDF). Meanwhile one probe asks /healthz every quarter second and another fills the
-repository's example Phiếu 01 every second, as a user would. It prints what each saw: statuses
+breaks, as a PDF), all without an account from one address. Meanwhile one probe asks /healthz
+every quarter second and another, a unit's account (its API key), fills the repository's example
+Phiếu 01 every second, as a user would. It prints what each saw: statuses
 and latencies (p50, p95, max). Nothing is asserted: tests/test_attacks.py holds the cases, this
 is the load no test can afford.
 """
@@ -27,8 +28,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from bench.load import Server, example
+from bench.load import Server, example, make_account
 from schemas.common import MAX_LINE_BREAKS
+from schemas.fields import CELL_MAX_LINE_BREAKS
 from sheets.table import SHEET_MAX_COLUMNS, SHEET_MAX_ROWS
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -99,10 +101,11 @@ def worst_sheet():
 
 
 def worst_form():
-    """The example Phiếu 01 with as many line breaks as a form may hold."""
+    """The example Phiếu 01 with as many line breaks as a form may hold, as many in each cell
+    as a cell may hold."""
     body = example("phieu-01")
-    per_item = 990  # "đ\n" 990 times: 1,980 characters, within a cell's 2,000
-    item = dict(body["sections"]["tasks"][0], content=("đ\n" * per_item).strip())
+    per_item = CELL_MAX_LINE_BREAKS
+    item = dict(body["sections"]["tasks"][0], content="đ\n" * per_item + "đ")
     body["sections"]["tasks"] = [copy.deepcopy(item)
                                  for _ in range(MAX_LINE_BREAKS // per_item)]
     return body
@@ -126,9 +129,12 @@ def post_sheet(base, sheet):
     return _status(lambda: opener.open(request, timeout=300))
 
 
-def post_json(url, body, timeout=300):
+def post_json(url, body, timeout=300, key=None):
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
     request = urllib.request.Request(url, json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers=headers)
     return _status(lambda: urllib.request.urlopen(request, timeout=timeout))
 
 
@@ -179,8 +185,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="attack-") as work:
         work = Path(work)
         server = Server(work, f"sqlite:///{work}/archive.sqlite3", work / "files")
-        server.env["PHIEU_ALLOW_ANONYMOUS_RENDER"] = "true"
+        server.env |= {"PHIEU_ALLOW_ANONYMOUS_RENDER": "true", "PHIEU_RENDER_CONCURRENCY": "1"}
         server.start()
+        key = make_account(server)
         try:
             log, stop = Log(), threading.Event()
             base = server.base
@@ -203,7 +210,7 @@ def main():
                 threading.Thread(target=probe, args=(
                     "/healthz", lambda: get(f"{base}/healthz", 30), 0.25)),
                 threading.Thread(target=probe, args=("example Phiếu 01, PDF", lambda: post_json(
-                    f"{base}/api/v1/phieu-01?format=pdf", example("phieu-01"), 120), 1.0))]
+                    f"{base}/api/v1/phieu-01?format=pdf", example("phieu-01"), 120, key), 1.0))]
             for thread in threads:
                 thread.start()
             time.sleep(args.seconds)

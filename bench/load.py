@@ -64,6 +64,7 @@ class Server:
         self.env = {**os.environ, "PHIEU_DATABASE_URL": database_url,
                     "PHIEU_DATA_DIR": str(data_dir), "PHIEU_WORK_DIR": str(self.engine_dir),
                     "PHIEU_SECRET_KEY": "load-run", "PHIEU_RENDER_RATE_LIMIT": "1000000 per minute",
+                    "PHIEU_RENDER_CONCURRENCY": "0",
                     "PHIEU_LOG_LEVEL": "INFO"}
         self.log = (work / "server.log").open("ab")
         self.process = None

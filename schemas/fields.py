@@ -10,6 +10,10 @@ import unicodedata
 from marshmallow import fields, validate
 
 MIN_YEAR, MAX_YEAR = 2023, 2100  # Chỉ thị 24-CT/TU dates from 2023
+# Line breaks in one table cell. A cell of many short lines is one very tall row that LibreOffice
+# splits over many pages, each cut mended by the pagination rules: one of 990 lines took 77 s
+# (past the conversion's time limit), twenty of 99 lines 5.6 s (docs/SECURITY.md).
+CELL_MAX_LINE_BREAKS = 100
 
 REQUIRED = "không được để trống"
 MESSAGES = {
@@ -22,6 +26,7 @@ MESSAGES = {
     "invalid_choice": "giá trị «{value}» không hợp lệ; chọn một trong: {choices}",
     "range": "phải từ {min} đến {max}",
     "too_many": "tối đa {max} dòng",
+    "too_many_lines": "xuống dòng {count} lần trong một ô, tối đa {max}; hãy gộp các dòng ngắn lại",
 }
 TYPE_MESSAGES = {
     "string": "phải là chuỗi ký tự",
@@ -99,6 +104,9 @@ class Text(fields.String):
         text = text.strip()
         if len(text) > self.max_length:
             raise self.make_error("too_long", max=self.max_length, length=len(text))
+        if text.count("\n") > CELL_MAX_LINE_BREAKS:
+            raise self.make_error("too_many_lines", max=CELL_MAX_LINE_BREAKS,
+                                  count=text.count("\n"))
         if not text:
             if self.required:
                 raise self.make_error("required")

@@ -32,7 +32,7 @@ def _archive_in(work_dir):
     # The session's app renders hundreds of forms from one address (127.0.0.1) in a minute: no
     # render limit there. Archive apps (new_archive_app) keep the default one.
     return {"TESTING": True, "WORK_DIR": str(work_dir), "ALLOW_ANONYMOUS_RENDER": True,
-            "RENDER_RATE_LIMIT": "",
+            "RENDER_RATE_LIMIT": "", "RENDER_CONCURRENCY": 0,
             "DATABASE_URL": f"sqlite:///{work_dir}/archive.sqlite3",
             "DATA_DIR": str(Path(work_dir) / "files")}
 

@@ -13,7 +13,7 @@ from test_jobs import wait_done
 from test_web import csrf_token, post_file
 
 from archive.models import AuditEvent, JobItem
-from auth import context
+from auth import access, context
 from bench.attack import far_cells, header_row, raw_xlsx, text_cell
 from conftest import PASSWORD, Archive, example, make_app
 from sheets import table as sheets
@@ -100,18 +100,48 @@ def test_a_form_of_thousands_of_line_breaks_is_refused_before_rendering(client, 
     """Issue 14.2: rendering line breaks costs time growing with the square of their number
     (400,000 in one Phiếu 01 held the process for 32 s). A form may hold 2,000."""
     body = example(form)
-    lines = "a\n" * 999  # 998 breaks once trimmed, within a cell's 2,000 characters
+    lines = "a\n" * 100  # 99 breaks once trimmed: within a cell's bound of 100
     if form == "phieu-01":
-        body["sections"]["tasks"] = [dict(body["sections"]["tasks"][0], content=lines)] * 3
+        body["sections"]["tasks"] = [dict(body["sections"]["tasks"][0], content=lines)] * 25
     else:
-        body["rows"] = [dict(body["rows"][0], shortcomings=lines)] * 3
+        body["rows"] = [dict(body["rows"][0], shortcomings=lines)] * 25
     response = client.post(f"/api/v1/{form}", json=body)
     assert response.status_code == 422
-    assert "2994 lần xuống dòng" in response.json["message"]
+    assert "2475 lần xuống dòng" in response.json["message"]
     assert "tối đa 2000" in response.json["message"]
     body = example(form)
     response = client.post(f"/api/v1/{form}/validate", json=body)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("breaks, status", [(100, 200), (101, 422)])
+def test_a_cell_of_hundreds_of_short_lines_is_refused_by_name(client, breaks, status):
+    """One cell of 990 short lines is one row over some thirty pages, and its conversion took
+    77 s, past the time limit: a cell holds at most 100 line breaks."""
+    body = example("phieu-01")
+    body["sections"]["tasks"][0]["content"] = "đ\n" * breaks + "đ"
+    response = client.post("/api/v1/phieu-01/validate", json=body)
+    assert response.status_code == status
+    if status == 422:
+        assert response.json["errors"]["json"]["sections.tasks.0.content"] == [
+            "Nội dung: xuống dòng 101 lần trong một ô, tối đa 100; hãy gộp các dòng ngắn lại"]
+
+
+def test_one_client_holds_at_most_one_libreoffice_worker(work_dir):
+    """Issue 14: eight clients sending the worst form held both LibreOffice workers, and an
+    ordinary form waited past the queue's limit. A client (an account from one address, else an
+    address) has RENDER_CONCURRENCY conversions running at most; the next is a 429 at once."""
+    client = make_app(work_dir, RENDER_CONCURRENCY=1).test_client()
+    with access.in_flight.hold("address:127.0.0.1", 1):
+        busy = client.post("/api/v1/phieu-01?format=docx", json=example("phieu-01"))
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "2"
+    assert busy.json["message"] == ("Bạn đang có 1 yêu cầu tạo phiếu chưa xong; hãy chờ xong "
+                                    "rồi thử lại (PHIEU_RENDER_CONCURRENCY).")
+    assert client.post("/api/v1/phieu-01?format=docx", json=example("phieu-01")).status_code \
+        == 200
+    with access.in_flight.hold("address:10.0.0.9", 1):  # someone else's conversion
+        assert client.post("/api/v1/phieu-01?format=docx",
+                           json=example("phieu-01")).status_code == 200
 
 
 def _log_out(client):

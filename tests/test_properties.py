@@ -41,6 +41,7 @@ from schemas import SCHEMAS
 from schemas.common import CELL_MAX, MAX_LINE_BREAKS, NAME_MAX, NOTE_MAX, UNIT_MAX
 from schemas.fields import (
     BIDI_CONTROLS,
+    CELL_MAX_LINE_BREAKS,
     MAX_YEAR,
     MIN_YEAR,
     Choice,
@@ -150,6 +151,8 @@ def texts(draw, max_length, *, multiline=False, required=False, chars=font_text_
                               max_size=8 if kind == "words" else max_length))
         text = "".join(w + s for w, s in parts)
     text = unicodedata.normalize("NFC", text)[:max_length].strip()
+    if multiline:  # a cell holds CELL_MAX_LINE_BREAKS at most
+        text = within_line_breaks(text, [CELL_MAX_LINE_BREAKS])
     if required:  # a one-line value loses its invisible format characters (schemas.fields.Text)
         assume((text if multiline else "".join(
             c for c in text if unicodedata.category(c) != "Cf")).strip())
