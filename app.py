@@ -72,6 +72,8 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # Pages one form may print, as estimated before it is made (schemas/common.py).
+    "MAX_FORM_PAGES": 100,
     # How much of an uploaded spreadsheet is read (tổng hợp, roster, batch): rows, blank ones
     # included, and columns (sheets/table.py).
     "SHEET_MAX_ROWS": 10000,

@@ -7,6 +7,9 @@ from forms.layout import (
     DOTS_LINE,
     DOTS_SHORT,
     DOTS_YEAR,
+    MARGIN_BOTTOM_MM,
+    MARGIN_TOP_MM,
+    PAGE_HEIGHT_MM,
     ROW_KEEP_WHOLE_MAX_MM,
     TABLE_CELL_PADDING_MM,
     TABLE_CHAR_MM,
@@ -25,13 +28,26 @@ def estimated_lines(text, width):
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
+def row_height_mm(cells):
+    """A table row's estimated height from its (text, column width in mm) cells."""
+    return max((estimated_lines(text, width) for text, width in cells),
+               default=1) * TABLE_LINE_MM
+
+
 def keep_whole(cells):
     """"1" if a table row of these (text, column width in mm) cells is kept on one page, "0" if
     its estimated height passes ROW_KEEP_WHOLE_MAX_MM and it may split (the template's
     w:cantSplit takes this value)."""
-    height = max((estimated_lines(text, width) for text, width in cells),
-                 default=1) * TABLE_LINE_MM
-    return "1" if height <= ROW_KEEP_WHOLE_MAX_MM else "0"
+    return "1" if row_height_mm(cells) <= ROW_KEEP_WHOLE_MAX_MM else "0"
+
+
+def estimated_pages(rows):
+    """Roughly how many pages a form prints whose table rows are `rows`, each a list of (text,
+    column width in mm) cells: the table's estimated height over a page's, and a page more for
+    the header and another for the results and signatures. Like estimated_lines, it errs
+    towards more."""
+    table_mm = sum(row_height_mm(cells) for cells in rows)
+    return 2 + math.ceil(table_mm / (PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM))
 
 
 def two_digits_early(number, below):

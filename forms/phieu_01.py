@@ -1,6 +1,6 @@
 """Phiếu số 01 (one person, one month): the template context built from validated input."""
 
-from forms import rules
+from forms import common, rules
 from forms.common import header_context, keep_whole, or_dots
 from forms.layout import DOTS_SHORT, PHIEU_01_COLUMNS_MM
 from forms.vocab import (
@@ -50,10 +50,21 @@ def _item_cells(item):
         "authority": _assessment_cells(item.get("authority")),
         "note": item.get("note") or "",
     }
+    return {**cells, "whole": keep_whole(_printed(cells))}
+
+
+def _printed(cells):
+    """An item's (text, column width in mm) cells, left to right after TT."""
     texts = [cells["content"], *(cells[who][field] for who in ("self", "authority")
                                  for field in ("result", "cause", "identification", "remedy")),
              cells["note"]]
-    return {**cells, "whole": keep_whole(zip(texts, PHIEU_01_COLUMNS_MM[1:], strict=True))}
+    return list(zip(texts, PHIEU_01_COLUMNS_MM[1:], strict=True))
+
+
+def estimated_pages(data):
+    """Roughly how many pages the filled form prints (forms.common.estimated_pages)."""
+    items = [item for items in (data.get("sections") or {}).values() for item in items or []]
+    return common.estimated_pages(_printed(_item_cells(item)) for item in items)
 
 
 def context(data, settings):

@@ -1,6 +1,6 @@
 """Phiếu tổng hợp (one unit, one month): the template context built from validated input."""
 
-from forms import rules
+from forms import common, rules
 from forms.common import header_context, keep_whole
 from forms.tong_hop_columns import MARKS, RATING, TEXTS
 
@@ -9,12 +9,22 @@ TEMPLATE = "tong_hop.docx"
 MARK = "X"
 
 
+def _printed(row):
+    """A row's (text, column width in mm) cells."""
+    return [(row.get(column.key) or "", column.width_mm) for column in TEXTS]
+
+
+def estimated_pages(data):
+    """Roughly how many pages the filled form prints (forms.common.estimated_pages)."""
+    return common.estimated_pages(_printed(row) for row in data.get("rows") or [])
+
+
 def _row_cells(row):
     """A row's cells by column key (forms/tong_hop_columns.py): the texts, and the marks."""
     texts = {column.key: row.get(column.key) or "" for column in TEXTS}
     return {
         **texts,
-        "whole": keep_whole((texts[column.key], column.width_mm) for column in TEXTS),
+        "whole": keep_whole(_printed(row)),
         "marks": {column.key: MARK if row.get(RATING) == column.key else "" for column in MARKS},
     }
 

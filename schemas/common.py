@@ -1,5 +1,6 @@
 """Parts shared by both forms' input: the unit, the period, the header and signature fields."""
 
+from flask import current_app, has_app_context
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
 from forms.layout import CELL_MAX, NAME_MAX  # noqa: F401  (imported from here too)
@@ -11,6 +12,15 @@ NOTE_MAX = 1000
 # square of their number (400,000 took 32 s, holding the whole process); 2,000 take a few ms, and
 # are more than a form of a hundred items of several lines each holds.
 MAX_LINE_BREAKS = 2000
+# Pages a form may print, as forms.common.estimated_pages reckons them (the setting
+# MAX_FORM_PAGES): LibreOffice lays out a few pages a second, a long table more slowly (94 pages
+# took 22 s, 265 took 164 s, past the conversion's limit of 60 s; docs/SECURITY.md).
+MAX_FORM_PAGES = 100
+
+
+def max_form_pages():
+    config = current_app.config if has_app_context() else {}
+    return int(config.get("MAX_FORM_PAGES", MAX_FORM_PAGES))
 
 
 class BaseSchema(Schema):
@@ -50,6 +60,19 @@ class HeaderFieldsMixin(Schema):
     period = Nested(PeriodSchema, "Kỳ đánh giá (tháng, năm)", required=True)
     head_name = Text("Họ tên thủ trưởng đơn vị", max_length=NAME_MAX,
                      description="Họ tên thủ trưởng đơn vị, in dưới chữ ký")
+
+    FORM = None  # the form module (forms.FORMS) whose printed length is bounded
+
+    @validates_schema
+    def _printed_length(self, data, **kwargs):
+        if self.FORM is None:
+            return
+        pages, most = self.FORM.estimated_pages(data), max_form_pages()
+        if pages > most:
+            raise ValidationError(
+                f"Phiếu quá dài để in: ước tính khoảng {pages} trang, tối đa {most} trang "
+                "(PHIEU_MAX_FORM_PAGES); hãy chia thành nhiều phiếu hoặc rút gọn nội dung các ô.",
+                "_schema")
 
     @validates_schema
     def _line_breaks(self, data, **kwargs):

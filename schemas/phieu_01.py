@@ -1,5 +1,6 @@
 """Input of Phiếu số 01 (one person, one month): the API's contract, described at /docs."""
 
+from forms import phieu_01
 from forms.layout import CELL_MAX
 from forms.vocab import (
     IDENTIFICATION_LEVELS,
@@ -59,6 +60,7 @@ class PersonSchema(BaseSchema):
 
 
 class Phieu01Schema(HeaderFieldsMixin, BaseSchema):
+    FORM = phieu_01
     person = Nested(PersonSchema, "Họ và tên", required=True)
     sections = Nested(SectionsSchema, "Các mục đánh giá")
     monthly_rating = Choice("Kết quả đánh giá, xếp loại tháng", MONTHLY_RATINGS,

@@ -1,5 +1,6 @@
 """Input of the Phiếu tổng hợp (one unit, one month): the API's contract, described at /docs."""
 
+from forms import tong_hop
 from forms.tong_hop_columns import RATING, RATING_TITLE, TEXTS
 from forms.vocab import IDENTIFICATION_RATINGS
 from schemas.common import BaseSchema, HeaderFieldsMixin
@@ -23,5 +24,6 @@ RowSchema = BaseSchema.from_dict({
 
 
 class TongHopSchema(HeaderFieldsMixin, BaseSchema):
+    FORM = tong_hop
     rows = List(Nested(RowSchema, "Dòng"), "Danh sách cán bộ", max_items=MAX_ROWS,
                 metadata={"description": "Một dòng cho mỗi người, theo thứ tự in trên phiếu"})
