@@ -74,6 +74,9 @@ DEFAULTS = {
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
     # Pages one form may print, as estimated before it is made (schemas/common.py).
     "MAX_FORM_PAGES": 100,
+    # Line breaks and tabs in one form, and in one of its cells (schemas/common.py, fields.py).
+    "MAX_LINE_BREAKS": 2000,
+    "CELL_MAX_LINE_BREAKS": 100,
     # How much of an uploaded spreadsheet is read (tổng hợp, roster, batch): rows, blank ones
     # included, and columns (sheets/table.py).
     "SHEET_MAX_ROWS": 10000,

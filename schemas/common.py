@@ -1,16 +1,26 @@
 """Parts shared by both forms' input: the unit, the period, the header and signature fields."""
 
-from flask import current_app, has_app_context
 from marshmallow import RAISE, Schema, ValidationError, validates_schema
 
 from forms.layout import CELL_MAX, NAME_MAX  # noqa: F401  (imported from here too)
-from schemas.fields import MAX_YEAR, MIN_YEAR, Date, Integer, Nested, Text, quoted
+from schemas.fields import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Date,
+    Integer,
+    Nested,
+    Text,
+    breaks_in,
+    quoted,
+    setting,
+)
 
 UNIT_MAX = 300
 NOTE_MAX = 1000
-# Line breaks in one form, all its cells together: rendering them costs time that grows with the
-# square of their number (400,000 took 32 s, holding the whole process); 2,000 take a few ms, and
-# are more than a form of a hundred items of several lines each holds.
+# Line breaks and tabs in one form, all its cells together (the setting MAX_LINE_BREAKS):
+# rendering them costs time that grows with the square of their number (400,000 took 32 s,
+# holding the whole process); 2,000 take a few ms, and are more than a form of a hundred items of
+# several lines each holds.
 MAX_LINE_BREAKS = 2000
 # Pages a form may print, as forms.common.estimated_pages reckons them (the setting
 # MAX_FORM_PAGES): LibreOffice lays out a few pages a second, a long table more slowly (94 pages
@@ -18,9 +28,6 @@ MAX_LINE_BREAKS = 2000
 MAX_FORM_PAGES = 100
 
 
-def max_form_pages():
-    config = current_app.config if has_app_context() else {}
-    return int(config.get("MAX_FORM_PAGES", MAX_FORM_PAGES))
 
 
 class BaseSchema(Schema):
@@ -67,7 +74,7 @@ class HeaderFieldsMixin(Schema):
     def _printed_length(self, data, **kwargs):
         if self.FORM is None:
             return
-        pages, most = self.FORM.estimated_pages(data), max_form_pages()
+        pages, most = self.FORM.estimated_pages(data), setting("MAX_FORM_PAGES", MAX_FORM_PAGES)
         if pages > most:
             raise ValidationError(
                 f"Phiếu quá dài để in: ước tính khoảng {pages} trang, tối đa {most} trang "
@@ -76,16 +83,16 @@ class HeaderFieldsMixin(Schema):
 
     @validates_schema
     def _line_breaks(self, data, **kwargs):
-        breaks = _line_breaks_in(data)
-        if breaks > MAX_LINE_BREAKS:
+        breaks, most = _line_breaks_in(data), setting("MAX_LINE_BREAKS", MAX_LINE_BREAKS)
+        if breaks > most:
             raise ValidationError(
-                f"Phiếu có {breaks} lần xuống dòng trong các ô, quá mức tối đa "
-                f"{MAX_LINE_BREAKS}; hãy gộp các dòng ngắn lại.", "_schema")
+                f"Phiếu có {breaks} lần xuống dòng hoặc tab trong các ô, quá mức tối đa "
+                f"{most} (PHIEU_MAX_LINE_BREAKS); hãy gộp các dòng ngắn lại.", "_schema")
 
 
 def _line_breaks_in(value):
     if isinstance(value, str):
-        return value.count("\n")
+        return breaks_in(value)
     if isinstance(value, dict):
         return sum(_line_breaks_in(item) for item in value.values())
     if isinstance(value, (list, tuple)):

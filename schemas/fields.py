@@ -7,13 +7,26 @@ OpenAPI description and the head of its error messages ("Họ và tên: không �
 import re
 import unicodedata
 
+from flask import current_app, has_app_context
 from marshmallow import fields, validate
 
 MIN_YEAR, MAX_YEAR = 2023, 2100  # Chỉ thị 24-CT/TU dates from 2023
-# Line breaks in one table cell. A cell of many short lines is one very tall row that LibreOffice
-# splits over many pages, each cut mended by the pagination rules: one of 990 lines took 77 s
-# (past the conversion's time limit), twenty of 99 lines 5.6 s (docs/SECURITY.md).
+# Line breaks and tabs in one table cell (the setting CELL_MAX_LINE_BREAKS). A cell of many
+# short lines is one very tall row that LibreOffice splits over many pages, each cut mended by the
+# pagination rules: one of 990 lines took 77 s (past the conversion's time limit), twenty of 99
+# lines 5.6 s (docs/SECURITY.md).
 CELL_MAX_LINE_BREAKS = 100
+
+
+def setting(name, default):
+    """A bound of the settings (README, «Cấu hình»), or its default outside an app."""
+    return int(current_app.config.get(name, default)) if has_app_context() else default
+
+
+def breaks_in(text):
+    """Line breaks and tabs: docxtpl turns each into runs of its own, in one pass whose time grows
+    with the square of their number."""
+    return text.count("\n") + text.count("\t")
 
 REQUIRED = "không được để trống"
 MESSAGES = {
@@ -26,7 +39,8 @@ MESSAGES = {
     "invalid_choice": "giá trị «{value}» không hợp lệ; chọn một trong: {choices}",
     "range": "phải từ {min} đến {max}",
     "too_many": "tối đa {max} dòng",
-    "too_many_lines": "xuống dòng {count} lần trong một ô, tối đa {max}; hãy gộp các dòng ngắn lại",
+    "too_many_lines": "xuống dòng hoặc tab {count} lần trong một ô, tối đa {max}; hãy gộp các "
+                      "dòng ngắn lại",
 }
 TYPE_MESSAGES = {
     "string": "phải là chuỗi ký tự",
@@ -104,9 +118,9 @@ class Text(fields.String):
         text = text.strip()
         if len(text) > self.max_length:
             raise self.make_error("too_long", max=self.max_length, length=len(text))
-        if text.count("\n") > CELL_MAX_LINE_BREAKS:
-            raise self.make_error("too_many_lines", max=CELL_MAX_LINE_BREAKS,
-                                  count=text.count("\n"))
+        most = setting("CELL_MAX_LINE_BREAKS", CELL_MAX_LINE_BREAKS)
+        if breaks_in(text) > most:
+            raise self.make_error("too_many_lines", max=most, count=breaks_in(text))
         if not text:
             if self.required:
                 raise self.make_error("required")

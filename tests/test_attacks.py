@@ -124,7 +124,28 @@ def test_a_cell_of_hundreds_of_short_lines_is_refused_by_name(client, breaks, st
     assert response.status_code == status
     if status == 422:
         assert response.json["errors"]["json"]["sections.tasks.0.content"] == [
-            "Nội dung: xuống dòng 101 lần trong một ô, tối đa 100; hãy gộp các dòng ngắn lại"]
+            "Nội dung: xuống dòng hoặc tab 101 lần trong một ô, tối đa 100; hãy gộp các dòng "
+            "ngắn lại"]
+
+
+def test_tabs_count_with_line_breaks_and_the_bounds_are_settings(client, work_dir):
+    """Tabs become runs of their own as line breaks do (docxtpl), at the same cost: they count
+    together, per cell and per form, and both bounds are settings."""
+    body = example("phieu-01")
+    body["sections"]["tasks"][0]["content"] = "đ\t" * 60 + "đ\n" * 41 + "đ"
+    response = client.post("/api/v1/phieu-01/validate", json=body)
+    assert response.status_code == 422
+    assert "xuống dòng hoặc tab 101 lần" in str(response.json["errors"])
+    strict = make_app(work_dir, MAX_LINE_BREAKS=10, CELL_MAX_LINE_BREAKS=5).test_client()
+    body["sections"]["tasks"][0]["content"] = "đ\t" * 6 + "đ"
+    response = strict.post("/api/v1/phieu-01/validate", json=body)
+    assert response.status_code == 422
+    assert "xuống dòng hoặc tab 6 lần trong một ô, tối đa 5" in str(response.json["errors"])
+    body["sections"]["tasks"] = [dict(body["sections"]["tasks"][0], content="đ\tđ\tđ")] * 6
+    response = strict.post("/api/v1/phieu-01/validate", json=body)
+    assert response.status_code == 422
+    assert "12 lần xuống dòng hoặc tab" in response.json["message"]
+    assert "tối đa 10 (PHIEU_MAX_LINE_BREAKS)" in response.json["message"]
 
 
 def test_a_form_too_long_to_print_is_refused_before_it_is_made(client, work_dir):

@@ -38,10 +38,11 @@ def phieu_docx(name):
 
 @pytest.fixture(scope="module")
 def long_docx():
-    """A 300-row tổng hợp: long enough to convert (about a second) to act during it."""
+    """A 150-row tổng hợp (some 90 pages, within PHIEU_MAX_FORM_PAGES): long enough to convert
+    (seconds) to act during it."""
     body = example("tong-hop")
     body["rows"] = [{"full_name": f"Cán bộ số {i}", "shortcomings": "Tồn tại " * 30,
-                     "rating": "tot"} for i in range(300)]
+                     "rating": "tot"} for i in range(150)]
     return make_document(FORMS["tong-hop"], TongHopSchema().load(body), "docx",
                          settings=SETTINGS, converter=None).content
 
@@ -133,7 +134,7 @@ def test_soffice_killed_mid_conversion_is_replaced_and_the_request_retried(engin
     os.kill(old_pid, signal.SIGKILL)
     thread.join(timeout=120)
     assert "error" not in result, result
-    assert "Cán bộ số 299" in "\n".join(pdf_pages(result["value"]))
+    assert "Cán bộ số 149" in "\n".join(pdf_pages(result["value"]))
     status = converter.status()
     assert status["crashes"] == 1 and status["retries"] == 1
     wait_for(lambda: victim.state == "idle")
@@ -254,7 +255,7 @@ def test_timeout_through_the_api_is_a_503_in_vietnamese(tmp_path, long_docx):
     app = make_app(tmp_path, CONVERT_TIMEOUT=0.2, CONVERT_WORKERS=1)
     body = example("tong-hop")
     body["rows"] = [{"full_name": f"Cán bộ {i}", "shortcomings": "Tồn tại " * 30}
-                    for i in range(300)]
+                    for i in range(150)]
     response = app.test_client().post("/api/v1/tong-hop", json=body)
     assert response.status_code == 503
     assert response.json["message"].startswith("Chuyển sang PDF quá 0.2 giây")
