@@ -11,7 +11,7 @@ from flask import current_app
 from api import Blueprint
 from api.documents import REFUSALS, SECURITY
 from api.units import NOT_FOUND_DOC, unit_for
-from archive import audit, excused
+from archive import excused
 from archive.roles import Permission
 from auth import access, context
 from schemas.roster import ExcusedMonthInSchema, ExcusedMonthSchema, ExcusedQuerySchema
@@ -45,12 +45,8 @@ def list_months(query, code):
 def record_month(body, code):
     """Người phải có trong danh sách cán bộ của đơn vị và phải có Phiếu số 01 tháng đó. Bản ghi
     đã có thì không bị thay: muốn sửa, xóa bản ghi cũ rồi ghi lại."""
-    unit = unit_for(code, "excused.record")
-    db = context.db()
-    row = excused.record(db, unit, access.current_user(), body,
-                         start=current_app.config["GUIDANCE_START"])
-    audit.record(db, "excused.record", detail=(
-        f"{unit.code}: {row.full_name}, tháng {row.month:02d}/{row.year}, {row.reason}"))
+    row = excused.record(context.db(), unit_for(code, "excused.record"), access.current_user(),
+                         body, start=current_app.config["GUIDANCE_START"])
     return excused.as_json(row)
 
 
@@ -61,8 +57,5 @@ def record_month(body, code):
         responses={**REFUSALS, **NOT_FOUND_DOC})
 def remove_month(code, excused_id):
     """Tháng đó lại được tính: không có phiếu thì là tháng không có Phiếu số 01."""
-    unit = unit_for(code, "excused.remove")
-    db = context.db()
-    row = excused.remove(db, unit, excused_id)
-    audit.record(db, "excused.remove", detail=(
-        f"{unit.code}: {row.full_name}, tháng {row.month:02d}/{row.year}"))
+    excused.remove(context.db(), unit_for(code, "excused.remove"), access.current_user(),
+                   excused_id)

@@ -3,12 +3,14 @@
 
 An excused month is neither «quá hạn» on the unit's month nor counted at year end
 (archive/reports.py). Recording one never replaces another: a second record for the same person
-and month is refused until the first is removed, and both acts go to the audit log.
+and month is refused until the first is removed, and both acts go to the audit log (written here,
+whoever calls: the API or the unit's month page).
 """
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from archive import audit
 from archive.models import ExcusedMonth, Member
 from archive.service import ArchiveError
 from archive.unit_month import latest_forms
@@ -58,14 +60,18 @@ def record(db, unit, user, entry, start=rules.GUIDANCE_START):
         db.rollback()
         raise ArchiveError(f"{when.capitalize()} của «{member.full_name}» đã được ghi nhận; muốn "
                            "sửa thì xóa bản ghi đó rồi ghi lại.", 409) from None
+    audit.record(db, "excused.record", user=user,
+                 detail=f"{unit.code}: {row.full_name}, {when}, {row.reason}")
     return row
 
 
-def remove(db, unit, excused_id):
+def remove(db, unit, user, excused_id):
     """Removes one record of this unit; ArchiveError (404) when there is none."""
     row = db.get(ExcusedMonth, excused_id)
     if row is None or row.unit_id != unit.id:
         raise ArchiveError("Không có bản ghi tháng vắng này.", 404)
+    detail = f"{unit.code}: {row.full_name}, tháng {row.month:02d}/{row.year}"
     db.delete(row)
     db.commit()
+    audit.record(db, "excused.remove", user=user, detail=detail)
     return row

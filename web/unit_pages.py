@@ -10,7 +10,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from archive import audit, excused, roster, service
+from archive import excused, roster, service
 from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
@@ -199,8 +199,6 @@ def unit_excuse(code, year, month):
     except service.ArchiveError as error:
         flash(error.message, "error")
         return _back(code, year, month, "tinh-trang")
-    audit.record(context.db(), "excused.record", detail=(
-        f"{unit.code}: {row.full_name}, tháng {month:02d}/{year}, {row.reason}"))
     flash(f"Đã ghi nhận: {row.full_name} vắng có lý do tháng {month:02d}/{year} "
           f"({EXCUSE_REASONS[row.reason].lower()}); tháng này không tính khi xét kết quả năm.",
           "ok")
@@ -214,11 +212,9 @@ def unit_excuse_remove(code, year, month, excused_id):
     if unit is None:
         return _unit_not_found()
     try:
-        row = excused.remove(context.db(), unit, excused_id)
+        row = excused.remove(context.db(), unit, access.current_user(), excused_id)
     except service.ArchiveError as error:
         flash(error.message, "error")
         return _back(code, year, month, "tinh-trang")
-    audit.record(context.db(), "excused.remove", detail=(
-        f"{unit.code}: {row.full_name}, tháng {row.month:02d}/{row.year}"))
     flash(f"Đã bỏ ghi nhận vắng của {row.full_name} tháng {row.month:02d}/{row.year}.", "ok")
     return _back(code, year, month, "tinh-trang")
