@@ -62,10 +62,6 @@ def month_year(month, year):
 # ------------------------------------------------------------------------------ the grid
 
 
-def _with_unit(member, year, month):
-    return rules.expected_of(member.active_from, member.active_to, month, year)
-
-
 def _cell(month, year, document, store, member, today, start, excused):
     cell = {"month": month, "status": None, "identification_rating": None,
             "identification_label": None, "monthly_rating": None, "monthly_label": None,
@@ -81,7 +77,7 @@ def _cell(month, year, document, store, member, today, start, excused):
         cell["status"] = "before_guidance"
     elif member is None:
         cell["status"] = "not_listed"
-    elif not _with_unit(member, year, month):
+    elif not rules.expected_of(member.active_from, member.active_to, month, year):
         cell["status"] = "not_member"
     elif excused is not None:
         cell["status"] = "excused"
@@ -105,7 +101,8 @@ def unit_people(db, store, unit, year, today=None, start=rules.GUIDANCE_START):
         forms.setdefault(document.person_key, {})[document.month] = document
         names[document.person_key] = document.person_name
     members = [member for member in unit_month.roster(db, unit.id)
-               if any(_with_unit(member, year, month) for month in range(1, 13))]
+               if any(rules.expected_of(member.active_from, member.active_to, month, year)
+                      for month in range(1, 13))]
     listed = [(member.person_key, member.full_name, member.position or "", member)
               for member in members]
     on_roster = {member.person_key for member in members}

@@ -10,7 +10,7 @@ import calendar
 import json
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from archive.models import Document, ExcusedMonth, Member, Unit
 from archive.service import is_latest_clause
@@ -35,12 +35,12 @@ def units(db):
 def roster(db, unit_id, year=None, month=None):
     """The unit's members in roster order; with a month, only those who owe its Phiếu 01: with
     the unit on the last day of its deadline (rules.expected_of)."""
-    query = select(Member).where(Member.unit_id == unit_id)
-    if month is not None:
-        day = rules.self_assessment_deadline(month, year).last_day
-        query = query.where(or_(Member.active_from.is_(None), Member.active_from <= day),
-                            or_(Member.active_to.is_(None), Member.active_to >= day))
-    return db.scalars(query.order_by(Member.order, Member.id)).all()
+    members = db.scalars(select(Member).where(Member.unit_id == unit_id)
+                         .order_by(Member.order, Member.id)).all()
+    if month is None:
+        return members
+    return [member for member in members
+            if rules.expected_of(member.active_from, member.active_to, month, year)]
 
 
 def excused(db, unit_id, year, month=None):

@@ -28,7 +28,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from bench.load import Server, example, make_account
+from bench.load import Server, example, make_account, request
 from schemas.common import MAX_LINE_BREAKS
 from schemas.fields import CELL_MAX_LINE_BREAKS
 from sheets.table import SHEET_MAX_COLUMNS, SHEET_MAX_ROWS
@@ -129,17 +129,11 @@ def post_sheet(base, sheet):
     return _status(lambda: opener.open(request, timeout=300))
 
 
-def post_json(url, body, timeout=300, key=None):
-    headers = {"Content-Type": "application/json"}
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    request = urllib.request.Request(url, json.dumps(body).encode(), method="POST",
-                                     headers=headers)
-    return _status(lambda: urllib.request.urlopen(request, timeout=timeout))
-
-
-def get(url, timeout):
-    return _status(lambda: urllib.request.urlopen(url, timeout=timeout))
+def timed(method, url, **kwargs):
+    """bench.load.request's status, and the seconds it took."""
+    started = time.monotonic()
+    status, _ = request(method, url, **kwargs)
+    return status, time.monotonic() - started
 
 
 def _status(call):
@@ -197,8 +191,8 @@ def main():
                     if number % 2:
                         log.add("worst sheet, tổng hợp import", *post_sheet(base, sheet))
                     else:
-                        log.add("worst Phiếu 01, PDF", *post_json(
-                            f"{base}/api/v1/phieu-01?format=pdf", form))
+                        log.add("worst Phiếu 01, PDF", *timed(
+                            "POST", f"{base}/api/v1/phieu-01?format=pdf", body=form, timeout=300))
 
             def probe(what, call, every):
                 while not stop.is_set():
@@ -208,9 +202,10 @@ def main():
             threads = [threading.Thread(target=attacker, args=(n,)) for n in range(args.clients)]
             threads += [
                 threading.Thread(target=probe, args=(
-                    "/healthz", lambda: get(f"{base}/healthz", 30), 0.25)),
-                threading.Thread(target=probe, args=("example Phiếu 01, PDF", lambda: post_json(
-                    f"{base}/api/v1/phieu-01?format=pdf", example("phieu-01"), 120, key), 1.0))]
+                    "/healthz", lambda: timed("GET", f"{base}/healthz", timeout=30), 0.25)),
+                threading.Thread(target=probe, args=("example Phiếu 01, PDF", lambda: timed(
+                    "POST", f"{base}/api/v1/phieu-01?format=pdf", body=example("phieu-01"),
+                    key=key, timeout=120), 1.0))]
             for thread in threads:
                 thread.start()
             time.sleep(args.seconds)

@@ -97,6 +97,13 @@ def _back(code, year, month, anchor=None):
                             _anchor=anchor), 303)
 
 
+def _flash_all(error):
+    """A form's refusal, each message (Vietnamese, labelled) flashed."""
+    for field_messages in error.messages.values():
+        for message in field_messages:
+            flash(message, "error")
+
+
 def _period_from_form():
     try:
         year, month = int(request.form.get("year", "")), int(request.form.get("month", ""))
@@ -159,9 +166,7 @@ def unit_tong_hop(code, year, month):
     try:
         overrides = TongHopRequestSchema().load({k: v for k, v in raw.items() if v})
     except ValidationError as error:  # its messages are Vietnamese, labelled
-        for field_messages in error.messages.values():
-            for message in field_messages:
-                flash(message, "error")
+        _flash_all(error)
         return _back(code, year, month, "tong-hop")
     try:
         document = issue_tong_hop(context.db(), current_app.extensions["store"],
@@ -192,9 +197,7 @@ def unit_excuse(code, year, month):
         row = excused.record(context.db(), unit, access.current_user(), entry,
                              start=current_app.config["GUIDANCE_START"])
     except ValidationError as error:
-        for field_messages in error.messages.values():
-            for message in field_messages:
-                flash(message, "error")
+        _flash_all(error)
         return _back(code, year, month, "tinh-trang")
     except service.ArchiveError as error:
         flash(error.message, "error")
