@@ -88,6 +88,8 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
+        if isinstance(getattr(error, "data", None), dict) and "current" in error.data:
+            payload["current"] = error.data["current"]
         if "errors" in payload:
             payload["errors"] = {location: flatten(value) if isinstance(value, dict) else value
                                  for location, value in payload["errors"].items()}

@@ -25,6 +25,8 @@ from schemas.archive import (
     DocumentDetailSchema,
     DocumentQuerySchema,
     DocumentSchema,
+    IssuedSchema,
+    IssueQuerySchema,
     ScanSchema,
     VerifyResultSchema,
 )
@@ -38,6 +40,10 @@ REFUSALS = {
     401: {"description": "Chưa đăng nhập, hoặc khóa API sai"},
     403: {"description": "Vai trò của tài khoản không được làm việc này"},
 }
+UNCHANGED = ("Nội dung giống hệt bản mới nhất đã phát hành: trả lại bản đó («unchanged»: true), "
+             "không tạo bản mới")
+CONFIRM = ("Phiếu này đã phát hành với nội dung khác mà chưa xác nhận thay bản mới nhất "
+           "(replaces thiếu hoặc không đúng bản mới nhất); «current» là bản hiện hành")
 PARTS = {"pdf": "application/pdf", "docx": MIMETYPES["docx"], "json": "application/json"}
 BINARY = {"type": "string", "format": "binary"}
 PART_SCHEMAS = {"pdf": BINARY, "docx": BINARY, "json": {
@@ -57,20 +63,30 @@ def _register_issue(slug):
     @bp.route(f"/{slug}", methods=["POST"], endpoint=f"issue_{slug.replace('-', '_')}")
     @access.require(Permission.ISSUE)
     @access.rendering()
+    @bp.arguments(IssueQuerySchema, location="query")
     @bp.arguments(SCHEMAS[slug], location="json")
-    @bp.response(201, DocumentDetailSchema)
+    @bp.response(201, IssuedSchema, description="Đã phát hành bản mới")
+    @bp.alt_response(200, schema=IssuedSchema, description=UNCHANGED)
     @bp.doc(security=SECURITY, summary=f"Phát hành {form.TITLE} vào kho lưu trữ",
-            responses={**REFUSALS, 503: {"description": "LibreOffice hoặc kho tệp tạm thời "
-                                                        "không dùng được"}})
-    def issue(data):
+            responses={**REFUSALS, 409: {"description": CONFIRM},
+                       503: {"description": "LibreOffice hoặc kho tệp tạm thời không dùng "
+                                            "được"}})
+    def issue(query, data):
         """Điền phiếu, in mã lưu trữ và mã QR ở chân trang, lưu JSON, DOCX và PDF/A-2b cùng mã
-        băm. Phiếu cùng người (hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã có thì
-        thành bản sửa mới, bản cũ vẫn giữ nguyên."""
-        document = service.issue(context.db(), current_app.extensions["store"],
-                                 current_app.extensions["converter"], current_app.config,
-                                 access.current_user(), slug, data)
-        return actions.with_history(context.db(), document), 201, {
-            "Location": url_for("documents.document", document_id=document.id)}
+        băm. Phiếu cùng người (hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã có: nội
+        dung giống hệt bản mới nhất thì trả lại bản đó (200, «unchanged»: true), không tạo bản
+        mới; nội dung khác thì thành bản sửa mới chỉ khi yêu cầu xác nhận thay bản mới nhất
+        (replaces=<số bản>), bản cũ vẫn giữ nguyên."""
+        return issued_answer(service.issue(
+            context.db(), current_app.extensions["store"], current_app.extensions["converter"],
+            current_app.config, access.current_user(), slug, data,
+            replaces=query.get("replaces")))
+
+
+def issued_answer(issued):
+    """An issue's answer: the record (201 and its Location, or 200 if unchanged)."""
+    document, status = actions.issued_record(context.db(), issued)
+    return document, status, {"Location": url_for("documents.document", document_id=document.id)}
 
 
 for _slug in FORMS:

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import default_exceptions
 
 from archive.store import StoreError
+from schemas.archive import VersionSchema
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
@@ -46,6 +47,8 @@ def refusal(error):
         status, data = 422, {"errors": {"json": {error.field: [error.message]}}}
     else:
         status, data = error.status, {"message": error.message}
+        if getattr(error, "current", None) is not None:
+            data["current"] = VersionSchema().dump(error.current)
     http_error = default_exceptions[status]()
     http_error.data = data
     return http_error
@@ -65,6 +68,9 @@ class ErrorSchema(Schema):
         metadata={"description": (
             "Có ở lỗi 422: từng lỗi theo vị trí (json, query, files, form) rồi theo đường dẫn "
             "trường (ví dụ «person.full_name»), mỗi đường dẫn một danh sách thông báo")})
+    current = fields.Nested(VersionSchema, metadata={"description": (
+        "Có ở lỗi 409 khi phát hành: bản hiện hành của phiếu (số hồ sơ, mã lưu trữ, bản), bản mà "
+        "yêu cầu phải xác nhận thay bằng tham số replaces")})
 
 
 def _error_content():

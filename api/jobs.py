@@ -33,10 +33,11 @@ ACCEPTED = {"description": "Đã nhận lô phiếu; theo dõi tiến độ ở 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _start(user, forms):
+def _start(user, entries, replace_existing):
     db_session = context.db()
-    job = batch.create(db_session, user, forms)
-    audit.record(db_session, "batch", detail=f"lô {job.id}: {len(forms)} phiếu")
+    job = batch.create(db_session, user, entries, replace_existing=replace_existing)
+    mode = "thay phiếu đã phát hành" if replace_existing else "bỏ qua người đã có phiếu"
+    audit.record(db_session, "batch", detail=f"lô {job.id}: {len(entries)} phiếu ({mode})")
     jobs.submit(current_app._get_current_object(), job.id)
     return _view(db_session, job), 202, {"Location": url_for("jobs.job", job_id=job.id)}
 
@@ -46,9 +47,12 @@ def _view(db_session, job):
     items = job.items
     return {
         "id": job.id, "status": job.status, "status_label": batch.STATUS_LABELS[job.status],
+        "replace_existing": job.replace_existing,
         **batch.progress(db_session, job), "created_at": job.created_at,
         "finished_at": job.finished_at, "runs": job.runs, "items": items,
         "failures": [item for item in items if item.status == "failed"],
+        "skipped_items": [item for item in items if item.status == "skipped"],
+        "replaced_items": [item for item in items if item.replaced_id is not None],
     }
 
 
@@ -66,13 +70,15 @@ def _user():
         responses={**REFUSALS, 202: ACCEPTED})
 def batch_issue(body):
     """Nhận ngay một công việc; mỗi phiếu được kiểm tra và phát hành riêng, phiếu lỗi không làm
-    hỏng các phiếu khác. Tiến độ: GET /api/v1/jobs/<id>."""
+    hỏng các phiếu khác. Người đã có phiếu phát hành trong tháng được bỏ qua, trừ khi
+    replace_existing là true. Tiến độ: GET /api/v1/jobs/<id>."""
     if not body["forms"]:
         abort(422, errors={"json": {"forms": ["Danh sách phiếu: chưa có phiếu nào"]}})
     twice = _same_person_twice(body["forms"])
     if twice:
         abort(422, errors={"json": {"forms": twice}})
-    return _start(_user(), body["forms"])
+    return _start(_user(), [batch_sheet.SheetForm(form) for form in body["forms"]],
+                  body["replace_existing"])
 
 
 def _same_person_twice(forms):
@@ -109,7 +115,10 @@ def _same_person_twice(forms):
         responses={**REFUSALS, 202: ACCEPTED})
 def batch_issue_spreadsheet(fields, files):
     """Bảng tính mỗi dòng một mục của phiếu (theo mẫu), cùng tháng, năm, ngày ký, thủ trưởng
-    chung cho cả lô; đơn vị là đơn vị của tài khoản."""
+    chung cho cả lô; đơn vị là đơn vị của tài khoản. Giá trị sai ở dòng của một người chỉ làm
+    phiếu của người đó bị từ chối («Dòng 5 (Họ tên): …»); bảng sai mẫu, hay dòng không có họ
+    tên, thì cả tệp bị từ chối (422). Người đã có phiếu phát hành: như lô JSON
+    (replace_existing)."""
     user = _user()
     upload = files["file"]
     common = {"unit": {"name": user.unit.name, **({"parent": user.unit.parent}
@@ -119,12 +128,12 @@ def batch_issue_spreadsheet(fields, files):
               **({"signed_on": fields["signed_on"].isoformat()} if fields.get("signed_on")
                  else {})}
     try:
-        forms = batch_sheet.parse_batch(upload.filename, upload.read(), common)
+        entries = batch_sheet.read_batch(upload.filename, upload.read(), common)
     except SpreadsheetError as error:
         abort(422, message=error.message, errors={"files": {"file": [error.message]}})
-    if not forms:
+    if not entries:
         abort(422, errors={"files": {"file": ["Tệp: bảng tính chưa có dòng nào có họ tên"]}})
-    return _start(user, forms)
+    return _start(user, entries, fields["replace_existing"])
 
 
 @bp.route("/batch-issue/template.xlsx", methods=["GET"])

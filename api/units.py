@@ -7,20 +7,19 @@ administrator none. Changing the roster and issuing the tổng hợp are the uni
 
 import io
 
-from flask import current_app, request, send_file, url_for
+from flask import current_app, request, send_file
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError
 
 from api import Blueprint, json_body
-from api.documents import REFUSALS, SECURITY
+from api.documents import CONFIRM, REFUSALS, SECURITY, UNCHANGED, issued_answer
 from api.forms import content_disposition
 from archive import roster
-from archive.actions import with_history
 from archive.roles import Permission
 from archive.unit_actions import import_roster, issue_tong_hop, month_packet, reachable_unit
 from archive.unit_month import roster as members_of
 from auth import access, context
-from schemas.archive import DocumentDetailSchema
+from schemas.archive import IssuedSchema, IssueQuerySchema
 from schemas.common import flatten
 from schemas.fields import Date
 from schemas.packet import PacketQuerySchema
@@ -189,24 +188,26 @@ def overrides():
 @bp.route("/<code>/months/<int:year>/<int:month>/tong-hop", methods=["POST"])
 @access.require(Permission.ISSUE)
 @access.rendering()
-@bp.response(201, DocumentDetailSchema)
+@bp.arguments(IssueQuerySchema, location="query")
+@bp.response(201, IssuedSchema, description="Đã phát hành bản mới")
+@bp.alt_response(200, schema=IssuedSchema, description=UNCHANGED)
 @bp.doc(security=SECURITY, summary="Lập và phát hành phiếu tổng hợp từ các Phiếu số 01 đã lưu",
         requestBody={"required": False, "content": {"application/json": {
             "schema": TongHopRequestSchema}}},
-        responses={**REFUSALS, **NOT_FOUND_DOC,
+        responses={**REFUSALS, **NOT_FOUND_DOC, 409: {"description": CONFIRM},
                    422: {"description": "Chưa có Phiếu số 01 nào của tháng"},
                    503: {"description": "LibreOffice hoặc kho tệp tạm thời không dùng được"}})
-def tong_hop(code, year, month):
+def tong_hop(query, code, year, month):
     """Mỗi người một dòng, lấy từ Phiếu số 01 mới nhất, theo thứ tự danh sách (người ngoài danh
     sách xếp sau, theo tên); phát hành như phiếu tổng hợp gửi qua POST
-    /api/v1/documents/tong-hop. Có thể ghi đè địa danh, ngày ký, họ tên thủ trưởng."""
+    /api/v1/documents/tong-hop (cùng quy tắc: không đổi thì trả lại bản đã có, khác thì phải
+    xác nhận replaces). Có thể ghi đè địa danh, ngày ký, họ tên thủ trưởng."""
     checked_period(year, month)
     unit = unit_for(code, "issue")
-    document = issue_tong_hop(context.db(), current_app.extensions["store"],
-                              current_app.extensions["converter"], current_app.config,
-                              access.current_user(), unit, year, month, overrides())
-    return with_history(context.db(), document), 201, {
-        "Location": url_for("documents.document", document_id=document.id)}
+    return issued_answer(issue_tong_hop(
+        context.db(), current_app.extensions["store"], current_app.extensions["converter"],
+        current_app.config, access.current_user(), unit, year, month, overrides(),
+        replaces=query.get("replaces")))
 
 
 

@@ -59,6 +59,14 @@ def with_history(db, document):
     return document
 
 
+def issued_record(db, issued):
+    """An issue's answer (service.Issued): the record with its history, `unchanged` and
+    `replaced` set, and the HTTP status it answers (201 a new version, 200 the same one)."""
+    document = with_history(db, issued.document)
+    document.unchanged, document.replaced = issued.unchanged, issued.replaced
+    return document, 200 if issued.unchanged else 201
+
+
 def add_signed_scan(db, store, user, document, content, filename):
     """Stores `user`'s scan beside the record; ArchiveError (not a scan) or StoreError (disk)
     else."""

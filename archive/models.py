@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -209,6 +210,9 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     runs: Mapped[int] = mapped_column(Integer, default=0)  # >1: resumed after a lost worker
+    # People already issued that month: replaced by the batch's form, or (default) left alone.
+    replace_existing: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
 
     items: Mapped[list["JobItem"]] = relationship(order_by="JobItem.position")
 
@@ -225,6 +229,14 @@ class JobItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200), default="")
     payload: Mapped[str] = mapped_column(Text)  # the item's input, JSON
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # done, failed
+    # done (a new version issued), failed, skipped (already issued; left alone), unchanged
+    # (already issued with this very content)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     error: Mapped[str | None] = mapped_column(Text)  # Vietnamese, for the user
+    row: Mapped[int | None] = mapped_column(Integer)  # the form's first row in the spreadsheet
+    # done: the version issued; skipped, unchanged: the version that stands
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    replaced_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+
+    document: Mapped[Document | None] = relationship(foreign_keys=[document_id], lazy="selectin")
+    replaced: Mapped[Document | None] = relationship(foreign_keys=[replaced_id], lazy="selectin")

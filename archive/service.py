@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 
 from pypdf import PdfReader
 from sqlalchemy import exists, func, select
@@ -40,9 +41,20 @@ class ArchiveError(Exception):
     the HTTP `status` it answers; a 422 names the input `field` at fault ("_schema": the input
     as a whole)."""
 
-    def __init__(self, message, status=422, field="_schema"):
+    def __init__(self, message, status=422, field="_schema", current=None):
         super().__init__(message)
         self.message, self.status, self.field = message, status, field
+        self.current = current  # a 409 on issuing: the version that stands (a Document)
+
+
+@dataclass
+class Issued:
+    """What `issue` did: `document` is the new version, or (`unchanged`) the version already
+    holding the very same content; `replaced` is the version a new one replaces."""
+
+    document: Document
+    replaced: Document | None = None
+    unchanged: bool = False
 
 
 def new_code():
@@ -69,42 +81,102 @@ def unit_mismatch(user, data):
             f"(«{user.unit.name}»)")
 
 
-def issue(db, store, converter, settings, user, slug, data, *, claim=None, audit_note=""):
+def issue(db, store, converter, settings, user, slug, data, *, replaces=None, claim=None,
+          audit_note=""):
     """Issues `data` (validated by SCHEMAS[slug]) as a form of `user`'s unit: the one way a form
-    enters the archive (the API, the batch job and the unit's month all come here). Checks the
-    unit, renders the form with a new document code, converts it to PDF/A, stores JSON, DOCX
-    and PDF, commits the record and writes the audit log; a correction (same unit, form, person
-    and month) becomes the next version. `audit_note` ends the audit entry's detail.
+    enters the archive (the API, the batch job and the unit's month all come here). Returns an
+    `Issued`.
 
-    `claim(document)`, called before the commit, may make more changes in the same transaction
-    (a batch marks its item done); if it returns False, nothing is committed and issue returns
-    None: the work was someone else's already.
+    Issuing is idempotent and a replacement deliberate. The same unit, form, person and month
+    is one form: if its latest version holds the same content (the canonical JSON's hash), that
+    version is returned, `unchanged`, and nothing is made. Other content becomes the next
+    version only if `replaces` names the latest version's number (the caller saw what it
+    replaces); else a 409 names that version (`ArchiveError.current`). A first version takes no
+    `replaces`. A new version renders the form with a new document code, converts it to PDF/A,
+    stores JSON, DOCX and PDF, commits the record and writes the audit log. `audit_note` ends
+    the audit entry's detail.
 
-    Raises ArchiveError (422 on unit.name: another unit's form; 409: issued meanwhile
-    elsewhere), StoreError (the disk; audited) or office.engine.ConversionError."""
+    `claim(document)`, called before the commit of a new version, may make more changes in the
+    same transaction (a batch marks its item done); if it returns False, nothing is committed
+    and issue returns None: the work was someone else's already.
+
+    Raises ArchiveError (422 on unit.name: another unit's form; 409: replacing unconfirmed, or
+    a confirmation of another version than the latest), StoreError (the disk; audited) or
+    office.engine.ConversionError."""
     mismatch = unit_mismatch(user, data)
     if mismatch:
         raise ArchiveError(mismatch, 422, field="unit.name")
     try:
-        document = store_version(db, store, converter, settings, user, slug, data, claim=claim)
+        issued = store_version(db, store, converter, settings, user, slug, data,
+                               replaces=replaces, claim=claim)
     except StoreError as error:
         audit.record(db, "issue", "failed", user=user, detail=str(error))
         raise
-    if document is not None:
+    except ArchiveError as error:
+        if error.current is not None:
+            audit.record(db, "issue", "refused", document_id=error.current.id, user=user,
+                         detail=error.message)
+        raise
+    if issued is not None:
+        document = issued.document
+        what = ("không đổi, không tạo bản mới" if issued.unchanged else
+                f"thay bản {issued.replaced.version}" if issued.replaced else "")
         audit.record(db, "issue", document_id=document.id, user=user,
-                     detail=f"{document.code}, bản {document.version}{audit_note}")
-    return document
+                     detail=f"{document.code}, bản {document.version}"
+                            f"{f' ({what})' if what else ''}{audit_note}")
+    return issued
 
 
-def store_version(db, store, converter, settings, user, slug, data, *, claim=None):
-    """`issue`'s inner step: renders, converts, stores the files and commits the record (or
-    returns None, `claim` refusing), with no unit check and no audit entry. Call `issue`; tests
-    fill an archive with this one when the log must stay as the requests left it."""
+def describe(slug, data):
+    """The form as a person reads it: «Phiếu số 01 của Nguyễn Văn A tháng 11/2026»."""
+    period = data["period"]
+    whose = (f"của {data['person']['full_name']}" if slug == "phieu-01"
+             else f"của {data['unit']['name']}")
+    return f"{FORMS[slug].TITLE} {whose} tháng {period['month']:02d}/{period['year']}"
+
+
+def _confirmed(slug, data, previous, replaces):
+    """Refuses (409) a new version that does not name, in `replaces`, the version it replaces."""
+    what = describe(slug, data)
+    if previous is None:
+        if replaces is not None:
+            raise ArchiveError(f"{what} chưa được phát hành, nên không có bản {replaces} để thay; "
+                               "bỏ xác nhận thay (replaces) để phát hành bản 1.", 409)
+        return
+    standing = f"bản {previous.version} (mã lưu trữ {previous.code})"
+    if replaces is None:
+        raise ArchiveError(
+            f"{what} đã được phát hành: {standing}, nội dung khác phiếu gửi lên. Phát hành "
+            f"bản mới sẽ thay bản {previous.version}, nên phải xác nhận thay bản "
+            f"{previous.version} (replaces={previous.version}); bản cũ vẫn được giữ trong hồ sơ.",
+            409, current=previous)
+    if replaces != previous.version:
+        raise ArchiveError(
+            f"{what}: bản hiện hành là {standing}, không phải bản {replaces} mà yêu cầu định "
+            f"thay (vừa có bản mới hơn). Hãy xem bản {previous.version} rồi xác nhận thay bản "
+            f"{previous.version} nếu vẫn muốn thay.", 409, current=previous)
+
+
+def canonical(slug, data):
+    """The JSON stored for `data`: the schema's canonical dump, the same for the same content."""
+    return json.dumps(SCHEMAS[slug]().dump(data), ensure_ascii=False, indent=2).encode()
+
+
+def store_version(db, store, converter, settings, user, slug, data, *, replaces=None,
+                  claim=None):
+    """`issue`'s inner step: returns the unchanged latest version, or refuses an unconfirmed
+    replacement, or renders, converts, stores the files and commits the record (or returns
+    None, `claim` refusing), with no unit check and no audit entry. Call `issue`; tests fill an
+    archive with this one when the log must stay as the requests left it."""
     form = FORMS[slug]
     identity, name = _identity(user.unit_id, slug, data)
-    payload = json.dumps(SCHEMAS[slug]().dump(data), ensure_ascii=False, indent=2).encode()
+    payload = canonical(slug, data)
+    digest = sha256(payload)
     for _attempt in range(3):
         previous = latest(db, identity)
+        if previous is not None and previous.json_sha256 == digest:
+            return Issued(previous, unchanged=True)
+        _confirmed(slug, data, previous, replaces)
         code = new_code()
         docx = make_document(form, data, "docx", settings=settings, converter=converter,
                              archive_code=code).content
@@ -123,10 +195,17 @@ def store_version(db, store, converter, settings, user, slug, data, *, claim=Non
                     db.rollback()
                     return None
             db.commit()
-            return document
+            return Issued(document, replaced=previous)
         except IntegrityError:  # another request took this version (or, rarely, this code)
             db.rollback()
     raise ArchiveError("Phiếu này đang được phát hành đồng thời ở nơi khác; hãy thử lại.", 409)
+
+
+def standing(db, user, slug, data):
+    """(the latest version of this form of `user`'s unit or None, whether it holds this very
+    content): what issuing `data` would meet."""
+    previous = latest(db, _identity(user.unit_id, slug, data)[0])
+    return previous, previous is not None and previous.json_sha256 == sha256(canonical(slug, data))
 
 
 def visible(principal):

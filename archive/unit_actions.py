@@ -45,12 +45,16 @@ def import_roster(db, unit, location, rows):
     return summary
 
 
-def issue_tong_hop(db, store, converter, settings, user, unit, year, month, overrides):
-    """Builds the unit's tổng hợp from the archive and issues it as `user` (service.issue);
-    ArchiveError (no Phiếu 01, 422) or StoreError (disk)."""
+def issue_tong_hop(db, store, converter, settings, user, unit, year, month, overrides, *,
+                   replaces=None):
+    """Builds the unit's tổng hợp from the archive and issues it as `user` (service.issue, a
+    service.Issued: the same tổng hợp again is unchanged, another replaces the version named by
+    `replaces`); ArchiveError (no Phiếu 01, 422; an unconfirmed replacement, 409) or StoreError
+    (disk)."""
     data = roster.tong_hop_from_archive(db, store, unit, year, month,
                                         start=settings["GUIDANCE_START"], **overrides)
     return service.issue(db, store, converter, settings, user, "tong-hop", data,
+                         replaces=replaces,
                          audit_note=f", lập từ hồ sơ ({len(data['rows'])} dòng)")
 
 

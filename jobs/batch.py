@@ -3,7 +3,12 @@
 `create` validates each form before anything is stored, then stores the job and one item per
 form: a valid form's JSON as sent (bounded by its schema), a refused one's reason and no payload
 at all; `run` issues every item still pending, a few at a time (one per LibreOffice worker). A bad
-form fails alone, with its reason, and the others are issued.
+form fails alone, with its reason (by its sheet row, «Dòng 5 (Nguyễn Văn A): …», when it came
+from a spreadsheet), and the others are issued.
+
+A person already issued that month is, by default, skipped and left as issued (the item names
+the version that stands); with the job's `replace_existing`, their form replaces that version
+(service.issue's `replaces`). Either way a form identical to the issued one is `unchanged`.
 
 An item is marked done in the same transaction that commits its document, and only if it was
 still pending (archive.service.issue's `claim`). A worker lost in the middle leaves its item
@@ -24,25 +29,33 @@ from archive.store import StoreError
 from office.engine import ConversionError
 from schemas import SCHEMAS
 from schemas.common import flatten
+from sheets.batch import row_of
 
 KIND = "batch-issue"
 FORM = "phieu-01"
 STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang phát hành", "done": "Đã xong"}
+STATUSES = ("done", "failed", "pending", "skipped", "unchanged")  # an item's
 
 
-def create(db, user, forms):
-    """A new job for `forms` (dicts as sent), committed; nothing issued yet. Each form is
+def create(db, user, entries, *, replace_existing=False):
+    """A new job for `entries` (sheets.batch.SheetForm: a form as sent, with its sheet rows and
+    problems if it came from a spreadsheet), committed; nothing issued yet. Each form is
     validated first: a refused one is stored failed, with its reason and without its payload."""
-    job = Job(id=secrets.token_hex(16), kind=KIND, unit_id=user.unit_id, created_by_id=user.id)
+    job = Job(id=secrets.token_hex(16), kind=KIND, unit_id=user.unit_id, created_by_id=user.id,
+              replace_existing=replace_existing)
     db.add(job)
-    for position, form in enumerate(forms):
+    for position, (form, rows, problems) in enumerate(entries):
+        row = rows[""] if rows else None
         try:
+            if problems:
+                raise ValidationError({})
             data = SCHEMAS[FORM]().load(form)
         except ValidationError as error:
             db.add(JobItem(job_id=job.id, position=position, label=_label(form), payload="",
-                           status="failed", error=_reason(error)))
+                           row=row, status="failed",
+                           error="; ".join(problems) or _reason(error, rows, _label(form))))
         else:
-            db.add(JobItem(job_id=job.id, position=position,
+            db.add(JobItem(job_id=job.id, position=position, row=row,
                            label=data["person"]["full_name"][:200],
                            payload=json.dumps(form, ensure_ascii=False)))
     db.commit()
@@ -59,17 +72,26 @@ def _label(form):
     return "".join(char for char in name if char.isprintable())[:200]
 
 
-def _reason(error):
-    return "; ".join(message for messages in flatten(error.messages).values()
-                     for message in messages)
+def _reason(error, rows=None, name=""):
+    """A schema's refusal in one line; each message prefixed by its sheet row if `rows`."""
+    messages = flatten(error.messages)
+    if not rows:
+        return "; ".join(message for texts in messages.values() for message in texts)
+    who = f" ({name})" if name else ""
+    return "; ".join(f"Dòng {row_of(rows, path)}{who}: {message}"
+                     for path, texts in messages.items() for message in texts)
 
 
 def progress(db, job):
-    """{"total", "done", "failed", "pending"} counted from the job's items."""
+    """{"total", "done", "failed", "pending", "skipped", "unchanged", "replaced"} counted from
+    the job's items ("replaced": those done that replaced a version)."""
     counts = dict(db.execute(select(JobItem.status, func.count()).where(JobItem.job_id == job.id)
                              .group_by(JobItem.status)).all())
-    done, failed, pending = (counts.get(key, 0) for key in ("done", "failed", "pending"))
-    return {"total": done + failed + pending, "done": done, "failed": failed, "pending": pending}
+    result = {key: counts.get(key, 0) for key in STATUSES}
+    result["total"] = sum(result.values())
+    result["replaced"] = db.scalar(select(func.count()).where(
+        JobItem.job_id == job.id, JobItem.status == "done", JobItem.replaced_id.is_not(None)))
+    return result
 
 
 def run(app, job_id):
@@ -109,10 +131,17 @@ def _issue_item(app, item_id):
         user = db.get(User, job.created_by_id)
         try:
             data = SCHEMAS[FORM]().load(json.loads(item.payload))
-            return service.issue(
+            previous, same = service.standing(db, user, FORM, data)
+            if previous is not None and (same or not job.replace_existing):
+                return _settle(db, item_id, "unchanged" if same else "skipped", previous)
+            issued = service.issue(
                 db, app.extensions["store"], app.extensions["converter"], app.config, user, FORM,
-                data, claim=lambda document: _claim(db, item_id, document),
+                data, replaces=previous.version if previous else None,
+                claim=lambda document: _claim(db, item_id, document, previous),
                 audit_note=f" (lô {job.id})")
+            if issued is not None and issued.unchanged:  # issued alike meanwhile
+                return _settle(db, item_id, "unchanged", issued.document)
+            return issued
         except ValidationError as error:  # the schema has since come to refuse it
             db.rollback()
             return _fail(db, item_id, _reason(error))
@@ -124,11 +153,20 @@ def _issue_item(app, item_id):
             return error  # not this form's fault: it stays pending
 
 
-def _claim(db, item_id, document):
+def _claim(db, item_id, document, previous):
     """Marks the item done with its document, in the document's transaction, if still pending."""
     result = db.execute(update(JobItem).where(JobItem.id == item_id, JobItem.status == "pending")
-                        .values(status="done", document_id=document.id, error=None))
+                        .values(status="done", document_id=document.id, error=None,
+                                replaced_id=previous.id if previous else None))
     return result.rowcount == 1
+
+
+def _settle(db, item_id, status, document):
+    """Marks the item skipped or unchanged, naming the version that stands."""
+    db.execute(update(JobItem).where(JobItem.id == item_id, JobItem.status == "pending")
+               .values(status=status, document_id=document.id))
+    db.commit()
+    return None
 
 
 def _fail(db, item_id, message):

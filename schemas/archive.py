@@ -68,6 +68,27 @@ class DocumentDetailSchema(DocumentSchema):
     scans = fields.List(fields.Nested(ScanSchema), **about("Bản quét bản giấy đã ký, đóng dấu"))
 
 
+class IssuedSchema(DocumentDetailSchema):
+    """The answer to an issue: the record, and what the issue did."""
+
+    unchanged = fields.Boolean(**about(
+        "true: nội dung giống hệt bản mới nhất đã phát hành, không tạo bản mới; hồ sơ trả về là "
+        "bản đó (mã trạng thái 200 thay vì 201)"))
+    replaced = fields.Nested(VersionSchema, allow_none=True, **about(
+        "Bản mà bản mới này thay (khi phát hành với replaces); null nếu là bản 1 hoặc không đổi"))
+
+
+class IssueQuerySchema(Schema):
+    replaces = fields.Integer(
+        validate=validate.Range(1, 2**31 - 1, error="replaces: phải là số bản, từ 1"),
+        error_messages={"invalid": "replaces: phải là số bản (số nguyên)"},
+        metadata={"description": (
+            "Xác nhận thay bản này (số bản hiện hành, ví dụ 5): bắt buộc khi phiếu cùng người "
+            "(hoặc cùng đơn vị, với phiếu tổng hợp) và cùng tháng đã phát hành với nội dung "
+            "khác; thiếu hoặc không đúng bản mới nhất thì trả 409, kèm bản hiện hành "
+            "(«current»)")})
+
+
 class DocumentQuerySchema(Schema):
     unit = Text("Đơn vị", max_length=40, description="Mã đơn vị (văn phòng xem mọi đơn vị)")
     form = fields.String(validate=validate.OneOf(list(FORMS), error="form: chỉ nhận "

@@ -13,15 +13,18 @@ The sheet's head has two rows, as the paper form's: "Cá nhân tự đánh giá"
 đánh giá" each over its six columns. One row of prefixed names ("Cá nhân tự đánh giá: Nguyên
 nhân") reads the same. Column names match in any case, with or without accents.
 
-`parse_batch` checks the sheet's layout and the values a drop-down offers (section, levels,
-ratings, có/không), each problem named by its sheet row ("Dòng 7: …"); the texts are left to the
-Phiếu 01 schema, which the service applies to every form as to any other request.
-`parse_batch_with_rows` also says which sheet row each part of each form came from, so that a
-schema error can be told by row too (`row_of`).
+`read_batch` checks the sheet's layout and the values a drop-down offers (section, levels,
+ratings, có/không), each problem named by its sheet row. A bad value in a person's row refuses
+that person's form only («Dòng 7 (Nguyễn Văn A): …», in its `SheetForm.problems`); a wrong layout,
+or a row that names nobody, refuses the sheet (SpreadsheetError). The texts are left to the
+Phiếu 01 schema, which the service applies to every form as to any other request; each
+`SheetForm` also says which sheet row each part of its form came from, so that a schema error can
+be told by row too (`row_of`). `parse_batch` takes the sheet whole or not at all.
 """
 
 import copy
 import io
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -51,8 +54,8 @@ from schemas.tong_hop import MAX_ROWS as MAX_PEOPLE
 from sheets import tong_hop as tong_hop_sheet
 from sheets.table import SpreadsheetError, first_filled, header_keys, open_table, padded, row_values
 
-__all__ = ["COLUMNS", "SpreadsheetError", "batch_template_xlsx", "parse_batch",
-           "parse_batch_with_rows", "row_of"]
+__all__ = ["COLUMNS", "SheetForm", "SpreadsheetError", "batch_template_xlsx", "parse_batch",
+           "read_batch", "row_of"]
 
 SHEET_TITLE = "Phiếu 01"
 SUBJECT = "bảng các Phiếu số 01"
@@ -175,29 +178,55 @@ class _RowError(Exception):
     """A problem with one row: the message follows "Dòng N: "."""
 
 
-def parse_batch(filename, data, common):
-    """The Phiếu 01 forms in an uploaded .xlsx or .csv sheet, as the API's JSON takes them.
+class SheetForm(NamedTuple):
+    """One person's form from the sheet: `form` as the API's JSON takes it; `rows`, the dotted
+    path of each part ("person", "sections.tasks.2", "monthly_rating") to its sheet row, "" the
+    person's first row (`row_of`); `problems`, why the sheet's values refuse this form
+    («Dòng 7 (Nguyễn Văn A): …»), empty if none. A form sent as JSON has no rows."""
+
+    form: dict
+    rows: dict | None = None
+    problems: tuple = ()
+
+
+def read_batch(filename, data, common):
+    """The Phiếu 01 forms in an uploaded .xlsx or .csv sheet, one `SheetForm` per person in the
+    order people first appear.
 
     `common` holds what every form of the batch shares (schemas/common.py: unit, place,
     signed_on, period, head_name); each form gets its own copy. `filename` is not trusted: the
-    content decides the file's type. Raises SpreadsheetError: for an unreadable file or a wrong
-    layout, one message; for problems in rows, every row's ("Dòng 7: …") in `problems`.
-    """
-    return parse_batch_with_rows(filename, data, common)[0]
+    content decides the file's type. Raises SpreadsheetError for an unreadable file, a wrong
+    layout (one message), or rows that belong to no form (every row's problem, "Dòng 7: …", in
+    `problems`)."""
+    return [SheetForm({**copy.deepcopy(common), **person.form()}, person.rows,
+                      tuple(f"Dòng {number} ({person.name}): {text}"
+                            for number, text in person.problems))
+            for person in _people(filename, data, common)]
 
 
-def parse_batch_with_rows(filename, data, common):
-    """(forms, rows): the forms as `parse_batch` gives them, and for each form a dict from the
-    dotted path of a part ("person", "sections.tasks.2", "monthly_rating") to its sheet row;
-    "" is the person's first row. `row_of` finds the row of a path inside a part."""
+def parse_batch(filename, data, common):
+    """The forms of `read_batch`, all of them: any row's problem refuses the sheet
+    (SpreadsheetError, every problem "Dòng 7: …" in `problems`, in the sheet's order)."""
+    people = _people(filename, data, common)
+    problems = sorted(problem for person in people for problem in person.problems)
+    if problems:
+        _refuse(problems)
+    return [{**copy.deepcopy(common), **person.form()} for person in people]
+
+
+def _people(filename, data, common):
     extra = set(common) - set(COMMON_KEYS)
     if extra:
         raise ValueError(f"common: unexpected keys {sorted(extra)}; allowed: {COMMON_KEYS}")
     with open_table(data, is_header_cell=_is_header_cell, subject=SUBJECT,
                     sheet_name=SHEET_TITLE) as table:
-        people = _read(table)
-    forms = [{**copy.deepcopy(common), **person.form()} for person in people]
-    return forms, [person.rows for person in people]
+        return _read(table)
+
+
+def _refuse(problems):
+    """SpreadsheetError for (row, text) problems."""
+    lines = [f"Dòng {number}: {text}" for number, text in sorted(problems)]
+    raise SpreadsheetError(_summary(lines), lines)
 
 
 def row_of(rows, path):
@@ -289,6 +318,7 @@ class _Person:
         self.values = {}  # key → (value, row it was first given on)
         self.sections = {key: [] for key in SECTIONS}
         self.rows = {"": number, "person": number, "person.full_name": number}
+        self.problems = []  # (row, text): the sheet's values refuse this form
 
     def set(self, key, value, number):
         if key not in self.values:
@@ -350,18 +380,28 @@ def _read(table):
         if count > MAX_DATA_ROWS:
             raise SpreadsheetError(f"Bảng có hơn {MAX_DATA_ROWS} dòng dữ liệu; hãy chia thành "
                                    "nhiều tệp rồi tải lên từng tệp.")
+        name = " ".join(values.get("full_name", "").split())
+        try:
+            if fold(index) == fold(EXAMPLE_MARK):
+                _check_example(values, stray)
+                continue
+            if not name:
+                raise _RowError(f"chưa có «{HEADERS['full_name']}»; hãy ghi họ và tên ở mọi dòng "
+                                "của người đó (không gộp ô).")
+        except _RowError as error:  # a row of nobody's form refuses the sheet
+            problems.append((number, str(error)))
+            continue
+        person = _person(people, name, number)
         try:
             if stray:
                 raise _RowError(f"có dữ liệu ở cột {stray[0]} nhưng cột này chưa có tên ở dòng "
                                 "tiêu đề.")
-            if fold(index) == fold(EXAMPLE_MARK):
-                _check_example(values)
-                continue
-            _add(people, values, number)
-        except _RowError as error:
-            problems.append(f"Dòng {number}: {error}")
+            _add(person, values, number)
+        except _RowError as error:  # refuses this person's form only
+            person.problems.append((number, str(error)))
     if problems:
-        raise SpreadsheetError(_summary(problems), problems)
+        _refuse(problems + [problem for person in people.values()
+                            for problem in person.problems])
     return list(people.values())
 
 
@@ -405,19 +445,28 @@ def _keys(header, number):
                        unknown_message=unknown)
 
 
-def _check_example(values):
+def _check_example(values, stray):
     example = {key: value for key, value in EXAMPLE.items() if value and key != "index"}
-    if values != example:
+    if values != example or stray:
         raise _RowError(f"cột {HEADERS['index']} ghi «{EXAMPLE_MARK}» như dòng ví dụ của mẫu, "
                         "nhưng dòng đã được sửa. Nếu là dữ liệu thật, hãy xoá chữ "
                         f"«{EXAMPLE_MARK}» ở cột {HEADERS['index']}; nếu không, hãy xoá cả dòng.")
 
 
-def _add(people, values, number):
-    name = " ".join(values.pop("full_name", "").split())
-    if not name:
-        raise _RowError(f"chưa có «{HEADERS['full_name']}»; hãy ghi họ và tên ở mọi dòng của "
-                        "người đó (không gộp ô).")
+def _person(people, name, number):
+    """The form being gathered for `name`, begun at row `number` if new."""
+    key = name_key(name)
+    if key not in people:
+        if len(people) == MAX_PEOPLE:
+            raise SpreadsheetError(f"Bảng có hơn {MAX_PEOPLE} người; một đơn vị có tối đa "
+                                   f"{MAX_PEOPLE} người trong một phiếu tổng hợp.")
+        people[key] = _Person(name, number)
+    return people[key]
+
+
+def _add(person, values, number):
+    """The row's values into the person's form; _RowError (nothing added) if one is wrong."""
+    values.pop("full_name", None)
     person_values = {key: _person_value(key, values.pop(key)) for key in PERSON_KEYS
                      if key in values}
     section = values.pop("section", "")
@@ -425,13 +474,6 @@ def _add(people, values, number):
     if item and not section:
         raise _RowError(f"chưa ghi «{HEADERS['section']}» ({SECTION_NUMBERS}) cho nội dung này.")
     section_key = _section(section) if section else None
-    key = name_key(name)
-    if key not in people:
-        if len(people) == MAX_PEOPLE:
-            raise SpreadsheetError(f"Bảng có hơn {MAX_PEOPLE} người; một đơn vị có tối đa "
-                                   f"{MAX_PEOPLE} người trong một phiếu tổng hợp.")
-        people[key] = _Person(name, number)
-    person = people[key]
     for field, value in person_values.items():
         person.set(field, value, number)
     if item:  # a row with a section only (pre-filled, left empty) adds nothing

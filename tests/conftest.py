@@ -162,8 +162,10 @@ class Archive:
     def post(self, url, who, **kwargs):
         return self.client.post(url, headers=self.headers(who), **kwargs)
 
-    def issue(self, body, who="unit_a", form="phieu-01"):
-        response = self.post(f"/api/v1/documents/{form}", who, json=body)
+    def issue(self, body, who="unit_a", form="phieu-01", replaces=None):
+        """A new version, issued (201); `replaces` confirms the version it replaces."""
+        query = f"?replaces={replaces}" if replaces else ""
+        response = self.post(f"/api/v1/documents/{form}{query}", who, json=body)
         assert response.status_code == 201, response.json
         return response.json
 

@@ -66,8 +66,9 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays_readable(archive):
     body = example("phieu-01")
     first = archive.issue(body)
     body["monthly_rating"] = "hoan_thanh"
-    second = archive.issue(body)
+    second = archive.issue(body, replaces=1)
     assert (second["version"], second["previous_id"]) == (2, first["id"])
+    assert second["unchanged"] is False and second["replaced"]["id"] == first["id"]
     assert second["code"] != first["code"]
     assert [v["id"] for v in second["versions"]] == [first["id"], second["id"]]
 
@@ -99,9 +100,9 @@ def test_versions_belong_to_one_person_and_month(archive):
     assert {other_person["version"], other_month["version"], different_accent["version"],
             tong_hop["version"]} == {1}
     body["person"]["full_name"] = "  lê  THỊ hà "  # the same person written differently
-    assert archive.issue(body)["version"] == 2
+    assert archive.issue(body, replaces=1)["version"] == 2
     body["person"]["full_name"] = unicodedata.normalize("NFD", "Lê Thị Hà")  # decomposed accents
-    assert archive.issue(body)["version"] == 3
+    assert archive.issue(body, replaces=2)["version"] == 3
 
 
 def test_a_500_row_tong_hop_is_archived_whole(archive):
@@ -113,24 +114,93 @@ def test_a_500_row_tong_hop_is_archived_whole(archive):
     assert len(json.loads(archive.get(record["links"]["json"], "unit_a").data)["rows"]) == 500
 
 
-def test_concurrent_corrections_get_distinct_versions(archive):
+def _at_once(archive, bodies, query=""):
     from concurrent.futures import ThreadPoolExecutor
-    body = example("phieu-01")
 
-    def issue(_):
-        return archive.app.test_client().post("/api/v1/documents/phieu-01", json=body,
+    def issue(body):
+        return archive.app.test_client().post(f"/api/v1/documents/phieu-01{query}", json=body,
                                               headers=archive.headers("unit_a"))
 
     archive.app.config["RENDER_CONCURRENCY"] = 0  # the race needs one account's requests at once
     try:
-        with ThreadPoolExecutor(4) as pool:
-            responses = list(pool.map(issue, range(4)))
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            return list(pool.map(issue, bodies))
     finally:
         archive.app.config["RENDER_CONCURRENCY"] = 1
-    assert all(r.status_code in (201, 409) for r in responses), [r.json for r in responses]
-    versions = sorted(r.json["version"] for r in responses if r.status_code == 201)
-    assert versions == list(range(1, len(versions) + 1)) and versions
-    assert archive.count(Document) == len(versions)
+
+
+def test_the_same_form_sent_at_once_is_one_record(archive):
+    responses = _at_once(archive, [example("phieu-01")] * 4)
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], [
+        r.json for r in responses]
+    assert {r.json["id"] for r in responses} == {responses[0].json["id"]}
+    assert archive.count(Document) == 1
+
+
+def test_concurrent_corrections_of_one_version_make_one_new_version(archive):
+    first = archive.issue(example("phieu-01"))
+    bodies = [{**example("phieu-01"), "head_name": name}
+              for name in ("Trần Văn Một", "Trần Văn Hai", "Trần Văn Ba")]
+    responses = _at_once(archive, bodies, "?replaces=1")
+    assert sorted(r.status_code for r in responses) == [201, 409, 409], [
+        r.json for r in responses]
+    [second] = [r.json for r in responses if r.status_code == 201]
+    assert (second["version"], second["replaced"]["id"]) == (2, first["id"])
+    for refused in (r.json for r in responses if r.status_code == 409):
+        assert refused["current"]["version"] == 2
+        assert "bản hiện hành là bản 2" in refused["message"]
+    assert archive.count(Document) == 2
+
+
+def test_issuing_the_same_content_again_returns_the_issued_version(archive):
+    body = example("phieu-01")
+    first = archive.issue(body)
+    again = archive.post("/api/v1/documents/phieu-01", "unit_a", json=body)
+    assert again.status_code == 200
+    assert again.json["unchanged"] is True and again.json["replaced"] is None
+    assert (again.json["id"], again.json["version"], again.json["code"]) == (
+        first["id"], 1, first["code"])
+    assert again.headers["Location"] == f"/api/v1/documents/{first['id']}"
+    # The same content in another key order, with spaces around a name: the same form.
+    shuffled = dict(reversed(list(body.items())))
+    shuffled["person"] = {**body["person"], "full_name": f"  {body['person']['full_name']} "}
+    assert archive.post("/api/v1/documents/phieu-01", "unit_a", json=shuffled).status_code == 200
+    # Even a confirmation of the standing version makes nothing new for the same content.
+    assert archive.post("/api/v1/documents/phieu-01?replaces=1", "unit_a",
+                        json=body).json["unchanged"] is True
+    assert archive.count(Document) == 1
+    events = archive.get("/api/v1/audit?action=issue&page_size=50", "admin").json
+    assert [e["detail"] for e in events if e["document_id"] == first["id"]].count(
+        f"{first['code']}, bản 1 (không đổi, không tạo bản mới)") == 3
+    assert first["unchanged"] is False
+
+
+def test_a_change_asks_to_confirm_the_version_it_replaces(archive):
+    body = example("phieu-01")
+    first = archive.issue(body)
+    body["monthly_rating"] = "hoan_thanh"
+    name = body["person"]["full_name"]
+    refused = archive.post("/api/v1/documents/phieu-01", "unit_a", json=body)
+    assert refused.status_code == 409
+    assert refused.json["message"] == (
+        f"Phiếu số 01 của {name} tháng 11/2026 đã được phát hành: bản 1 (mã lưu trữ "
+        f"{first['code']}), nội dung khác phiếu gửi lên. Phát hành bản mới sẽ thay bản 1, nên "
+        "phải xác nhận thay bản 1 (replaces=1); bản cũ vẫn được giữ trong hồ sơ.")
+    assert (refused.json["current"]["id"], refused.json["current"]["version"]) == (first["id"], 1)
+    stale = archive.post("/api/v1/documents/phieu-01?replaces=3", "unit_a", json=body)
+    assert stale.status_code == 409 and "không phải bản 3" in stale.json["message"]
+    assert archive.count(Document) == 1
+    second = archive.issue(body, replaces=1)
+    assert (second["version"], second["replaced"]["version"]) == (2, 1)
+    # A first version replaces nothing.
+    body["period"]["month"] = 9
+    nothing = archive.post("/api/v1/documents/phieu-01?replaces=1", "unit_a", json=body)
+    assert nothing.status_code == 409 and "chưa được phát hành" in nothing.json["message"]
+    bad = archive.post("/api/v1/documents/phieu-01?replaces=abc", "unit_a", json=body)
+    assert bad.status_code == 422
+    assert bad.json["errors"]["query"] == {"replaces": ["replaces: phải là số bản (số nguyên)"]}
+    events = archive.get("/api/v1/audit?action=issue&outcome=refused", "admin").json
+    assert len(events) == 2 and events[0]["document_id"] == first["id"]
 
 
 def test_listing_filters_and_paginates(archive):
@@ -225,7 +295,7 @@ def test_who_lists_issues_uploads_verifies_and_reads_the_audit_log(archive, unit
     expected = {
         # role: (list, issue phieu-01 of unit A, scan upload, verify match, audit)
         None: (401, 401, 401, 401, 401),
-        "unit_a": (200, 201, 403, "document", 403),
+        "unit_a": (200, 200, 403, "document", 403),  # 200: the record issued already
         "unit_b": (200, 422, 403, None, 403),
         "secretariat": (200, 403, 201, "document", 403),
         "admin": (403, 403, 403, 403, 200),

@@ -20,7 +20,7 @@ from sheets.batch import (
     SpreadsheetError,
     batch_template_xlsx,
     parse_batch,
-    parse_batch_with_rows,
+    read_batch,
     row_of,
 )
 from sheets.tong_hop import template_xlsx as tong_hop_template
@@ -396,7 +396,8 @@ def test_common_values_are_copied_into_each_form():
 def test_schema_errors_can_be_told_by_sheet_row():
     rows = [HIGH, LOW, ROWS[0], ROWS[1], ROWS[2],
             row(full_name=AN, section="II.1", content="a" * 2001), ROWS[3]]
-    forms, origins = parse_batch_with_rows("a.xlsx", xlsx([HIGH, LOW, *rows[2:]]), COMMON)
+    read = read_batch("a.xlsx", xlsx([HIGH, LOW, *rows[2:]]), COMMON)
+    forms, origins = [entry.form for entry in read], [entry.rows for entry in read]
     errors = Phieu01Schema().validate(forms[0])
     assert list(errors["sections"]["competence"]) == [1]
     assert row_of(origins[0], ["sections", "competence", 1, "content"]) == 6
@@ -405,6 +406,34 @@ def test_schema_errors_can_be_told_by_sheet_row():
     assert row_of(origins[0], "person.full_name") == 3
     assert row_of(origins[0], "unit.name") == 3  # not from the sheet: the person's first row
     assert row_of(origins[1], "sections.tasks.0") == 4
+
+
+def test_a_bad_value_refuses_only_its_persons_form_naming_its_row():
+    rows = [HIGH, LOW, ROWS[0], row(full_name=AN, section="V", content="x"), ROWS[1],
+            row(full_name=AN, monthly_rating="Xuất sắc"), ROWS[2]]
+    read = read_batch("a.xlsx", xlsx(rows), COMMON)
+    assert [entry.form["person"]["full_name"] for entry in read] == [
+        ROWS[0][1], ROWS[1][1]]
+    an, other = read
+    assert an.problems[0] == (
+        f"Dòng 4 ({AN}): «Mục» ghi «V», không có trong phiếu; hãy ghi một trong: I, II.1, II.2, "
+        "III, IV.")
+    assert an.problems[1].startswith(
+        f"Dòng 6 ({AN}): «Kết quả đánh giá, xếp loại tháng» ghi «Xuất sắc», không phải giá trị "
+        "của mẫu")
+    assert len(an.problems) == 2
+    assert other.problems == ()
+    assert other.rows[""] == 5
+    validated([other.form])  # the other person's form goes through whole
+    # Taken whole, the same sheet is refused, naming both rows.
+    assert [line[:7] for line in error(xlsx(rows)).problems] == ["Dòng 4:", "Dòng 6:"]
+
+
+def test_a_row_of_nobody_refuses_the_sheet():
+    rows = [HIGH, LOW, ROWS[0], row(section="I", content="x"), row(full_name=AN, section="V")]
+    with pytest.raises(SpreadsheetError) as caught:
+        read_batch("a.xlsx", xlsx(rows), COMMON)
+    assert caught.value.problems[0].startswith("Dòng 4: chưa có «Họ và tên»")
 
 
 def test_the_example_row_is_skipped_as_it_is_and_refused_once_edited():

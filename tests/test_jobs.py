@@ -13,6 +13,7 @@ from test_batch_sheet import ROWS, filled_template
 from archive.models import Document, Job, JobItem, User
 from conftest import example, unit_b_body
 from jobs import batch
+from sheets.batch import SheetForm
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
 
@@ -80,6 +81,99 @@ def test_a_spreadsheet_batch_takes_the_month_from_the_form_and_the_unit_from_the
             ("Lê Thị Bình", 10, 2026), ("Nguyễn Văn An", 10, 2026)]
 
 
+def _stored_json(archive, person_name):
+    with archive.sessions() as db:
+        document = db.scalars(select(Document).where(Document.person_name == person_name)
+                              .order_by(Document.version.desc())).first()
+        return document.version, __import__("json").loads(archive.store.get(document.json_sha256))
+
+
+def _issued_before(archive):
+    """An issued with a detailed form (two items more than the batch's), Cường with exactly
+    the batch's form."""
+    an, _, cuong = _forms()
+    detailed = __import__("copy").deepcopy(an)
+    detailed["sections"]["tasks"] = detailed["sections"].get("tasks", []) + [
+        {"content": "Việc riêng thứ nhất"}, {"content": "Việc riêng thứ hai"}]
+    first = archive.issue(detailed)
+    assert archive.issue(cuong)["version"] == 1
+    return first, detailed
+
+
+def test_a_batch_by_default_skips_people_already_issued_and_names_their_version(archive):
+    first, detailed = _issued_before(archive)
+    response = archive.post("/api/v1/jobs/batch-issue", "unit_a", json={"forms": _forms()})
+    assert response.status_code == 202, response.json
+    assert response.json["replace_existing"] is False
+    status = wait_done(archive, response.headers["Location"])
+    assert (status["total"], status["done"], status["skipped"], status["unchanged"],
+            status["replaced"], status["failed"]) == (3, 1, 1, 1, 0, 0)
+    assert [(item["label"], item["status"], item["version"]) for item in status["items"]] == [
+        ("Nguyễn Văn An", "skipped", 1), ("Trần Thị Bình", "done", 1),
+        ("Lê Văn Cường", "unchanged", 1)]
+    skipped, = status["skipped_forms"]
+    assert (skipped["label"], skipped["version"], skipped["document"]) == (
+        "Nguyễn Văn An", 1, f"/api/v1/documents/{first['id']}")
+    assert status["replaced_forms"] == []
+    # An's detailed form stands as it was issued.
+    version, data = _stored_json(archive, "Nguyễn Văn An")
+    assert version == 1 and data["sections"] == detailed["sections"]
+    assert _documents(archive) == sorted((name, 1) for name in NAMES)
+
+
+def test_a_batch_told_to_replace_names_each_replaced_version(archive):
+    _issued_before(archive)
+    response = archive.post("/api/v1/jobs/batch-issue", "unit_a",
+                            json={"forms": _forms(), "replace_existing": True})
+    assert response.status_code == 202, response.json
+    status = wait_done(archive, response.headers["Location"])
+    assert (status["done"], status["replaced"], status["skipped"], status["unchanged"]) == (
+        2, 1, 0, 1)
+    replaced, = status["replaced_forms"]
+    assert (replaced["label"], replaced["replaced_version"], replaced["version"]) == (
+        "Nguyễn Văn An", 1, 2)
+    version, data = _stored_json(archive, "Nguyễn Văn An")
+    assert version == 2 and data["sections"] == _forms()[0]["sections"]
+    assert archive.post("/api/v1/jobs/batch-issue", "unit_a", json={
+        "forms": _forms(), "replace_existing": "có"}).json["errors"]["json"] == {
+        "replace_existing": ["Thay phiếu đã phát hành: chỉ nhận true hoặc false"]}
+
+
+def test_a_spreadsheet_batch_refuses_only_the_form_of_a_bad_row_naming_the_row(archive):
+    from test_batch_sheet import row
+    bad = [*ROWS, row(full_name="Nguyễn Văn An", section="IX", content="Nội dung lạc mục"),
+           row(full_name="Phạm Văn Dũng", section="I", content="a" * 2001)]
+    response = archive.post("/api/v1/jobs/batch-issue/spreadsheet", "unit_a", data={
+        "file": (__import__("io").BytesIO(filled_template(bad)), "lo.xlsx"),
+        "month": "10", "year": "2026"})
+    assert response.status_code == 202, response.json
+    status = wait_done(archive, response.headers["Location"])
+    assert (status["done"], status["failed"]) == (1, 2)
+    failures = {failure["label"]: failure for failure in status["failures"]}
+    an, dung = failures["Nguyễn Văn An"], failures["Phạm Văn Dũng"]
+    assert an["row"] == 4 and an["error"] == (
+        "Dòng 8 (Nguyễn Văn An): «Mục» ghi «IX», không có trong phiếu; hãy ghi một trong: I, "
+        "II.1, II.2, III, IV.")
+    assert dung["row"] == 9 and dung["error"].startswith("Dòng 9 (Phạm Văn Dũng): Nội dung: ")
+    with archive.sessions() as db:
+        assert db.scalars(select(Document.person_name)).all() == ["Lê Thị Bình"]
+
+
+def test_a_spreadsheet_batch_takes_the_choice_to_replace(archive):
+    data = {"month": "10", "year": "2026"}
+    first = archive.post("/api/v1/jobs/batch-issue/spreadsheet", "unit_a", data={
+        **data, "file": (__import__("io").BytesIO(filled_template(ROWS[:1])), "lo.xlsx")})
+    assert wait_done(archive, first.headers["Location"])["done"] == 1
+    again = archive.post("/api/v1/jobs/batch-issue/spreadsheet", "unit_a", data={
+        **data, "replace_existing": "true",
+        "file": (__import__("io").BytesIO(filled_template(ROWS)), "lo.xlsx")})
+    status = wait_done(archive, again.headers["Location"])
+    assert status["replace_existing"] is True
+    assert [(item["label"], item["status"], item["replaced_version"], item["version"])
+            for item in status["items"]] == [
+        ("Nguyễn Văn An", "done", 1, 2), ("Lê Thị Bình", "done", None, 1)]
+
+
 @pytest.mark.parametrize("body, message", [
     ({"forms": []}, "chưa có phiếu nào"),
     ({"forms": "abc"}, "Danh sách phiếu"),
@@ -133,7 +227,7 @@ def test_template_download(archive):
 def _job(archive, names):
     with archive.sessions() as db:
         user = db.scalar(select(User).where(User.username == "unit_a"))
-        return batch.create(db, user, _forms(names)).id
+        return batch.create(db, user, [SheetForm(form) for form in _forms(names)]).id
 
 
 def test_an_interrupted_job_runs_again_at_start_and_issues_only_what_was_left(archive):

@@ -28,7 +28,8 @@ def test_the_month_packet_is_the_archived_forms_in_roster_order(archive):
                     ).status_code == 200
     an = archive.issue(_phieu("Nguyễn Văn An"))
     archive.issue(_phieu("Trần Thị Bình"))
-    binh = archive.issue(_phieu("Trần Thị Bình"))  # a correction: only the latest is printed
+    corrected = {**_phieu("Trần Thị Bình"), "monthly_rating": "hoan_thanh"}
+    binh = archive.issue(corrected, replaces=1)  # a correction: only the latest is printed
     outsider = archive.issue(_phieu("Đỗ Văn Khách"))  # not on the roster: after the others
     tong_hop = archive.issue(example("tong-hop"), form="tong-hop")
 

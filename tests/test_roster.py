@@ -322,7 +322,7 @@ def test_tong_hop_from_the_archive_equals_the_one_built_by_hand(archive):
                               {"full_name": "Lê Văn Vắng"},
                               {"full_name": "Phạm Thủ Trưởng"}]).status_code == 200
     archive.issue(phieu("Nguyễn Thị Ngọc Ánh", monthly_rating="hoan_thanh"))
-    archive.issue(phieu(nfd("nguyễn thị ngọc ánh")))  # a correction: version 2 counts
+    archive.issue(phieu(nfd("nguyễn thị ngọc ánh")), replaces=1)  # a correction: bản 2 counts
     archive.issue(clean_phieu("Trần Văn Bình"))
     archive.issue(phieu("An Văn Khách", identification_rating="kem"))
     # The head's own Phiếu 01 is assessed above them: no row of their own tổng hợp.
@@ -370,10 +370,20 @@ def test_tong_hop_from_the_archive_equals_the_one_built_by_hand(archive):
 
     status = archive.get(f"{month}?today=2026-11-28", "unit_a").json
     assert status["tong_hop"]["id"] == record["id"]
-    # Issued again: a new version of the same tổng hợp; the Phiếu 01's head name by default.
-    again = archive.post(f"{month}/tong-hop", "unit_a").json
-    assert again["version"] == 2
-    assert json.loads(archive.get(again["links"]["json"], "unit_a").data)["head_name"] \
+    # Made again from the same archive with the same fields: the same tổng hợp, no new version.
+    again = archive.post(f"{month}/tong-hop", "unit_a",
+                         json={"signed_on": "2026-11-27", "head_name": "Phạm Thủ Trưởng"})
+    assert again.status_code == 200 and again.json["unchanged"] is True
+    assert (again.json["id"], again.json["version"]) == (record["id"], 1)
+    # Without them (the Phiếu 01's head name, no date): a change, to confirm; then bản 2.
+    refused = archive.post(f"{month}/tong-hop", "unit_a")
+    assert refused.status_code == 409 and refused.json["current"]["version"] == 1
+    assert "Phiếu tổng hợp của Phòng Nội vụ tháng 11/2026 đã được phát hành: bản 1" \
+        in refused.json["message"]
+    changed = archive.post(f"{month}/tong-hop?replaces=1", "unit_a")
+    assert changed.status_code == 201 and changed.json["version"] == 2
+    assert changed.json["replaced"]["version"] == 1
+    assert json.loads(archive.get(changed.json["links"]["json"], "unit_a").data)["head_name"] \
         == "Trần Văn Bình"
 
 

@@ -139,7 +139,7 @@ def test_a_sign_left_unremedied_last_month_is_pointed_out(unit):
     assert carried(unit, "unit_a", form(11, LATE, "kem")) == []
     assert carried(unit, "unit_b", form(11, CLEAN, "tot")) == []
     assert carried(unit, "unit_a", form(12, CLEAN, "tot")) == []
-    unit.issue(form(10, CLEAN, "tot"))  # October corrected: its latest version counts
+    unit.issue(form(10, CLEAN, "tot"), replaces=1)  # October corrected: the latest counts
     assert carried(unit, "unit_a", form(11, CLEAN, "tot")) == []
 
 

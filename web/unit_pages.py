@@ -168,15 +168,24 @@ def unit_tong_hop(code, year, month):
     except ValidationError as error:  # its messages are Vietnamese, labelled
         _flash_all(error)
         return _back(code, year, month, "tong-hop")
+    # The page names the version it replaces (a hidden field): the button is the confirmation.
+    replaces = request.form.get("replaces", "")
     try:
-        document = issue_tong_hop(context.db(), current_app.extensions["store"],
-                                  current_app.extensions["converter"], current_app.config,
-                                  access.current_user(), unit, year, month, overrides)
+        issued = issue_tong_hop(context.db(), current_app.extensions["store"],
+                                current_app.extensions["converter"], current_app.config,
+                                access.current_user(), unit, year, month, overrides,
+                                replaces=int(replaces) if replaces.isdigit() else None)
     except (service.ArchiveError, StoreError) as error:
         flash(error.message, "error")
         return _back(code, year, month, "tong-hop")
-    flash(f"Đã lưu phiếu tổng hợp tháng {month:02d}/{year}: mã lưu trữ {document.code}, bản "
-          f"{document.version}.", "ok")
+    document = issued.document
+    if issued.unchanged:
+        flash(f"Phiếu tổng hợp tháng {month:02d}/{year} không đổi so với bản {document.version} "
+              f"đã phát hành (mã lưu trữ {document.code}): không tạo bản mới.", "ok")
+    else:
+        replaced = f", thay bản {issued.replaced.version}" if issued.replaced else ""
+        flash(f"Đã lưu phiếu tổng hợp tháng {month:02d}/{year}: mã lưu trữ {document.code}, "
+              f"bản {document.version}{replaced}.", "ok")
     return redirect(url_for("web.document", document_id=document.id), 303)
 
 
