@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from archive.models import AuditEvent, Member
+from archive.models import AuditEvent, Document, Member
 from conftest import example, pdf_pages, squash
 from forms.compile import tong_hop_row
 
@@ -430,6 +430,8 @@ def web_login(archive, username):
 
 
 def test_the_month_page_uploads_a_roster_and_issues_the_tong_hop(archive):
+    import re
+
     from test_web_archive import assert_locked_down
     client, token = web_login(archive, "unit_a")
     response = client.get("/don-vi")
@@ -471,10 +473,28 @@ def test_the_month_page_uploads_a_roster_and_issues_the_tong_hop(archive):
     response = client.post(issue_url, data={"csrf_token": token, "signed_on": "2026-11-27",
                                             "head_name": "Trần Văn Bình"})
     assert response.status_code == 303
-    record = client.get(response.headers["Location"]).get_data(as_text=True)
+    first_record = response.headers["Location"]
+    record = client.get(first_record).get_data(as_text=True)
     assert "Đã lưu phiếu tổng hợp tháng 11/2026" in record
     html = client.get(page).get_data(as_text=True)
     assert "Đã phát hành:" in html
+    # Made again, the page says which version a change replaces, and confirms it in the post.
+    assert "Lập lại phiếu tổng hợp (thay bản 1 nếu số liệu đã đổi)" in html
+    assert '<input type="hidden" name="replaces" value="1">' in html
+    fields = {"csrf_token": token, "signed_on": "2026-11-27", "replaces": "1"}
+    response = client.post(issue_url, data={**fields, "head_name": "Trần Văn Bình"})
+    assert response.headers["Location"] == first_record  # the record issued before
+    assert re.search(r"Phiếu tổng hợp tháng 11/2026 không đổi so với bản 1 đã phát hành \(mã "
+                     r"lưu trữ [0-9A-Z]{4}-[0-9A-Z]{4}\): không tạo bản mới\.",
+                     client.get(response.headers["Location"]).get_data(as_text=True))
+    response = client.post(issue_url, data={**fields, "head_name": "Lê Văn Khác"})
+    assert ", bản 2, thay bản 1." in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    # The page seen before bản 2 was issued: its confirmation is stale, nothing is issued.
+    response = client.post(issue_url, data={**fields, "head_name": "Người Thứ Ba"})
+    assert response.headers["Location"].endswith(f"{page}#tong-hop")
+    assert "bản hiện hành là bản 2" in client.get(page).get_data(as_text=True)
+    assert archive.count(Document) == 3  # the Phiếu 01 and two tổng hợp
     # October has no Phiếu 01: the reason comes back in Vietnamese.
     response = client.post("/don-vi/noi-vu/2026/10/tong-hop", data={"csrf_token": token})
     assert response.status_code == 303

@@ -62,13 +62,16 @@ def body_for(unit, name=None, month=11, **changes):
 
 
 def issue(app, username, body):
+    """The id of `body` issued as a new version (a correction of the latest one, if any)."""
     slug = "phieu-01" if "person" in body else "tong-hop"
+    data = SCHEMAS[slug]().load(body)
     with app.app_context(), app.extensions["database"].sessions() as db:
         user = db.scalar(select(User).where(User.username == username))
-        document = service.store_version(db, app.extensions["store"],
-                                         app.extensions["converter"], app.config, user, slug,
-                                         SCHEMAS[slug]().load(body))
-        return document.id
+        previous, _same = service.standing(db, user, slug, data)
+        issued = service.store_version(db, app.extensions["store"],
+                                       app.extensions["converter"], app.config, user, slug, data,
+                                       replaces=previous.version if previous else None)
+        return issued.document.id
 
 
 @pytest.fixture(scope="module")

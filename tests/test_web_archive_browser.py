@@ -68,15 +68,46 @@ def test_log_in_issue_a_phieu_01_find_it_and_download_it(page, site):
     expect(issue_button).to_be_visible()
     issue_button.click()
     code = issued_code(page)
-    expect(page.locator("#issued")).to_contain_text(f"Đã lưu: mã lưu trữ {code}, bản 1")
+    expect(page.locator("#issued .issued-head")).to_have_text(
+        f"Đã phát hành và lưu: mã lưu trữ {code}, bản 1.")
     shot(page, "phieu-01-da-luu")
+    # To print: the archived PDF, with its code; the plain download says it is a draft without.
+    with page.expect_download() as info:
+        page.locator("#issued").get_by_role(
+            "link", name="Tải PDF đã lưu để in (có mã lưu trữ)").click()
+    assert all(f"Mã lưu trữ: {code}" in text
+               for text in pdf_pages(Path(info.value.path()).read_bytes()))
+    expect(page.get_by_role("button", name="Tải PDF", exact=True)).to_have_count(0)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Tải bản nháp (PDF, chưa có mã lưu trữ)").click()
+    assert "Mã lưu trữ" not in "".join(pdf_pages(Path(info.value.path()).read_bytes()))
 
-    # Issued again: the correction is version 2, under a new code.
+    # Issued again as it is: the same version, said so; nothing new is made.
     issue_button.click()
-    expect(page.locator("#issued")).to_contain_text("bản 2", timeout=60_000)
+    expect(page.locator("#issued .issued-head")).to_have_text(
+        f"Nội dung không đổi: phiếu đã được phát hành là bản 1, mã lưu trữ {code}; không tạo "
+        "bản mới.", timeout=60_000)
+    expect(page.locator("#issued").get_by_role(
+        "link", name="Tải PDF đã lưu để in (có mã lưu trữ)")).to_be_visible()
+    shot(page, "phieu-01-khong-doi")
+
+    # A change asks first, naming the version it replaces; declined, nothing is issued.
+    field(page, "monthly_rating").select_option("hoan_thanh")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    issue_button.click()
+    expect(page.locator("#status")).to_have_text(
+        f"Chưa phát hành: bản 1 (mã lưu trữ {code}) vẫn là bản hiện hành.", timeout=60_000)
+    assert f"bản 1 (mã lưu trữ {code})" in asked[0]
+    assert "Phát hành bản 2 thay cho bản 1?" in asked[0]
+    expect(page.locator("#issued")).to_be_hidden()
+    # Accepted: version 2, under a new code, replacing version 1.
+    page.once("dialog", lambda dialog: dialog.accept())
+    issue_button.click()
+    expect(page.locator("#issued")).to_contain_text("bản 2, thay bản 1", timeout=60_000)
     second = issued_code(page)
     assert second != code
-    expect(page.locator("#issued")).to_contain_text("bản sửa")
+    expect(page.locator("#issued")).to_contain_text("Bản 2 là bản sửa, thay bản 1")
 
     page.locator("#issued").get_by_role("link", name="Xem hồ sơ phiếu").click()
     expect(page.locator("h1")).to_contain_text("Nguyễn Thị Ngọc Ánh")
@@ -264,7 +295,8 @@ def test_correct_and_reissue_a_phieu_01(page, site):
     field(page, "monthly_rating").select_option("hoan_thanh_tot")
     page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
     code = issued_code(page)
-    expect(page.locator("#issued")).to_contain_text(f"Đã lưu: mã lưu trữ {code}, bản 1")
+    expect(page.locator("#issued")).to_contain_text(f"Đã phát hành và lưu: mã lưu trữ {code}, "
+                                                    "bản 1")
 
     # Another person typed afterwards: the draft this browser keeps is no longer the record.
     field(page, "person.full_name").fill("Người trong bản nháp")
@@ -292,11 +324,12 @@ def test_correct_and_reissue_a_phieu_01(page, site):
     shot(page, "phieu-01-sua-phat-hanh-lai")
 
     field(page, "monthly_rating").select_option("hoan_thanh")
+    page.once("dialog", lambda dialog: dialog.accept())  # replacing bản 1, as the page asks
     page.get_by_role("button", name="Phát hành và lưu hồ sơ").click()
     expect(page.locator("#issued")).to_contain_text("bản 2", timeout=60_000)
     second = issued_code(page)
     assert second != code
-    expect(page.locator("#issued")).to_contain_text("bản 2 là bản sửa")
+    expect(page.locator("#issued")).to_contain_text("Bản 2 là bản sửa, thay bản 1")
     expect(page.locator("#issued")).not_to_contain_text("phiếu mới")
     expect(notice).to_contain_text(f"Đang sửa phiếu {second}, bản 2: phát hành sẽ tạo bản 3")
     # The draft was neither read nor written while correcting.

@@ -14,6 +14,7 @@ from archive.models import AuditEvent, User
 from conftest import example
 from forms import clock
 from jobs import batch
+from sheets.batch import SheetForm
 
 PAGE = "/phat-hanh-lo"
 MONTH_PAGE = "/don-vi/noi-vu/2026/11"
@@ -34,7 +35,7 @@ def job_of(archive, username, names=("Nguyễn Văn An", "Trần Thị Bình"), 
         forms.append(body)
     with archive.sessions() as db:
         user = db.scalar(select(User).where(User.username == username))
-        return batch.create(db, user, forms).id
+        return batch.create(db, user, [SheetForm(form) for form in forms]).id
 
 
 def test_the_batch_page_for_a_unit_account(archive):
@@ -109,7 +110,8 @@ def test_a_job_page_is_for_the_unit_that_sent_it(archive):
 def test_a_job_without_a_readable_month_still_opens(archive):
     with archive.sessions() as db:
         user = db.scalar(select(User).where(User.username == "unit_a"))
-        job_id = batch.create(db, user, [{"person": {"full_name": "Ai đó"}, "period": "x"}]).id
+        job_id = batch.create(db, user, [SheetForm({"person": {"full_name": "Ai đó"},
+                                                    "period": "x"})]).id
     client, _token = web_login(archive, "unit_a")
     response = client.get(f"{PAGE}/{job_id}")
     assert response.status_code == 200

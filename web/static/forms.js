@@ -256,19 +256,27 @@ const Forms = (() => {
     return anchor;
   }
 
+  // The issued record (the API's answer: new, or `unchanged`), and its archived PDF to print:
+  // the copy with the archive code and QR code, the one «Xác minh tệp» recognises.
   function showIssued(record) {
     const box = document.getElementById("issued");
     const head = document.createElement("p");
     head.className = "issued-head";
-    head.textContent = `Đã lưu: mã lưu trữ ${record.code}, bản ${record.version}`;
+    head.textContent = record.unchanged
+      ? `Nội dung không đổi: phiếu đã được phát hành là bản ${record.version}, mã lưu trữ ${record.code}; không tạo bản mới.`
+      : `Đã phát hành và lưu: mã lưu trữ ${record.code}, bản ${record.version}${record.replaced ? `, thay bản ${record.replaced.version}` : ""}.`;
     const links = document.createElement("p");
-    links.append(link(record.links.pdf, "Tải PDF đã lưu"), " · ",
-      link(`${form.dataset.records}/${record.id}`, "Xem hồ sơ phiếu"));
-    box.replaceChildren(head, links);
-    if (record.version > 1) {
+    const print = link(record.links.pdf, "Tải PDF đã lưu để in (có mã lưu trữ)");
+    print.className = "button primary";
+    links.append(print, " ", link(`${form.dataset.records}/${record.id}`, "Xem hồ sơ phiếu"));
+    const hint = document.createElement("p");
+    hint.className = "muted";
+    hint.textContent = "Bản để in, ký và nộp là PDF đã lưu này: có mã lưu trữ và mã QR ở chân trang, đối chiếu được với hồ sơ. Bản nháp tải ở trên không có mã.";
+    box.replaceChildren(head, links, hint);
+    if (record.replaced) {
       const note = document.createElement("p");
       note.className = "muted";
-      note.textContent = `Phiếu này đã được lưu trước đó; bản ${record.version} là bản sửa, các bản trước vẫn được giữ.`;
+      note.textContent = `Bản ${record.version} là bản sửa, thay bản ${record.replaced.version}; các bản trước vẫn được giữ.`;
       box.appendChild(note);
     }
     if (correcting && !(record.versions || []).some((v) => String(v.id) === String(correcting))) {
@@ -282,7 +290,10 @@ const Forms = (() => {
   }
 
   // Issues the form: the same JSON as the downloads, to the archive; errors show the same way.
-  async function issue(button) {
+  // Content already issued comes back as it was (200, unchanged). Other content for a form
+  // already issued is a 409 naming the standing version: the user confirms replacing it, and
+  // the form goes again with `replaces` set to that version.
+  async function issue(button, replaces = null) {
     clearErrors();
     const box = document.getElementById("issued");
     box.hidden = true;
@@ -291,7 +302,7 @@ const Forms = (() => {
     say("Đang phát hành và lưu phiếu vào hồ sơ…");
     let response;
     try {
-      response = await post(form.dataset.issue, read());
+      response = await post(replaces ? `${form.dataset.issue}?replaces=${replaces}` : form.dataset.issue, read());
     } catch (error) {
       say("Không kết nối được máy chủ; phiếu chưa được lưu, hãy thử lại.");
       return;
@@ -299,7 +310,7 @@ const Forms = (() => {
       button.disabled = false;
     }
     const body = await response.json().catch(() => ({}));
-    if (response.status === 201) {
+    if (response.status === 201 || response.status === 200) {
       say("");
       showIssued(body);
       if (correcting) {  // the next issue corrects this version; so does a reload
@@ -309,6 +320,13 @@ const Forms = (() => {
         window.history.replaceState(null, "", here);
         announce(correctionText(body), correctionLinks(body), { status: false });
       }
+      return;
+    }
+    if (response.status === 409 && body.current) {
+      const current = body.current;
+      const question = `Phiếu này đã được phát hành: bản ${current.version} (mã lưu trữ ${current.code}), với nội dung khác phiếu đang điền.\n\nPhát hành bản ${current.version + 1} thay cho bản ${current.version}? Bản ${current.version} vẫn được giữ trong hồ sơ.`;
+      if (window.confirm(question)) { await issue(button, current.version); return; }
+      say(`Chưa phát hành: bản ${current.version} (mã lưu trữ ${current.code}) vẫn là bản hiện hành.`);
       return;
     }
     if (response.status === 422) { say(""); showErrors(body); return; }
