@@ -89,6 +89,7 @@ class JobItemSchema(Schema):
     error = fields.String(allow_none=True, **about("Lý do lỗi, khi status là failed"))
     document = fields.Function(_link("document"), allow_none=True, **about(
         "Hồ sơ phiếu: bản vừa phát hành (done) hoặc bản hiện hành (skipped, unchanged)"))
+    document_id = fields.Integer(allow_none=True, **about("Số hồ sơ của phiếu đó"))
     version = fields.Function(_version("document"), allow_none=True, **about(
         "Số bản của hồ sơ đó"))
     replaced_version = fields.Function(_version("replaced"), allow_none=True, **about(

@@ -125,8 +125,12 @@ BODIES = {
     ("POST", "/api/v1/tong-hop/validate"): lambda who: {"json": example("tong-hop")},
     ("POST", "/api/v1/packet"): lambda who: {"json": {"phieu_01": [minimal_phieu_01()]},
                                              "query_string": {"format": "zip"}},
-    ("POST", "/api/v1/documents/phieu-01"): lambda who: {"json": example("phieu-01")},
-    ("POST", "/api/v1/documents/tong-hop"): lambda who: {"json": example("tong-hop")},
+    # Forms not issued yet (one already issued answers 200 or 409): another person than the
+    # site's Phiếu 01, another month than the tổng hợp the unit's month route makes.
+    ("POST", "/api/v1/documents/phieu-01"): lambda who: {"json": {
+        **example("phieu-01"), "person": {"full_name": "Trần Văn Quyền"}}},
+    ("POST", "/api/v1/documents/tong-hop"): lambda who: {"json": {
+        **example("tong-hop"), "period": {"month": 10, "year": 2026}}},
     ("POST", "/api/v1/documents/<int:document_id>/signed-scan"): lambda who: {
         "data": {"file": upload(png(), "ban-quet.png")}},
     ("POST", "/api/v1/documents/verify"): lambda who: {

@@ -41,6 +41,7 @@ def issued_code(page):
 
 
 def test_log_in_issue_a_phieu_01_find_it_and_download_it(page, site):
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(site.url + "/ho-so")
     expect(page).to_have_url(re.compile(r"/dang-nhap\?next=/ho-so$"))
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
@@ -90,6 +91,10 @@ def test_log_in_issue_a_phieu_01_find_it_and_download_it(page, site):
     expect(page.locator("#issued").get_by_role(
         "link", name="Tải PDF đã lưu để in (có mã lưu trữ)")).to_be_visible()
     shot(page, "phieu-01-khong-doi")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "phieu-01-khong-doi-man-hinh-hep")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # A change asks first, naming the version it replaces; declined, nothing is issued.
     field(page, "monthly_rating").select_option("hoan_thanh")

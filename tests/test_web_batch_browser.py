@@ -79,7 +79,7 @@ def test_issue_a_batch_follow_it_and_find_the_forms(page, site, tmp_path):
     expect(page.locator("#batch-state")).to_contain_text("Đã xong")
     failures = page.locator("#batch-failures tbody tr")
     expect(failures).to_have_count(1)
-    expect(failures.locator("td")).to_have_text(["3", CUONG, TOO_LONG])
+    expect(failures.locator("td")).to_have_text(["8", CUONG, f"Dòng 8 ({CUONG}): {TOO_LONG}"])
     expect(page.get_by_role("alert")).to_be_hidden()
     shot(page, "phat-hanh-lo-xong")
 
@@ -135,11 +135,12 @@ def test_refusals_show_in_vietnamese_in_the_alert(page, site, tmp_path):
     expect(alert).to_contain_text("không phải bảng tính")
     expect(file_box).to_have_attribute("aria-invalid", "true")
 
-    wrong = row(index=5, full_name=CUONG, section="IX", content="Việc khác")
-    fill(page, sheet(tmp_path, [*ROWS, wrong]), 11)
+    # A row of nobody (no name): the sheet as a whole is refused, naming the row.
+    nameless = row(index=5, section="I", content="Việc khác")
+    fill(page, sheet(tmp_path, [*ROWS, nameless]), 11)
     page.get_by_role("button", name="Phát hành cả lô").click()
-    expect(alert).to_have_text("Dòng 8: «Mục» ghi «IX», không có trong phiếu; hãy ghi một "
-                               "trong: I, II.1, II.2, III, IV.")
+    expect(alert).to_have_text("Dòng 8: chưa có «Họ và tên»; hãy ghi họ và tên ở mọi dòng của "
+                               "người đó (không gộp ô).")
     shot(page, "phat-hanh-lo-loi")
 
     fill(page, sheet(tmp_path, ROWS), 11, year="1999")
@@ -168,6 +169,81 @@ def test_refusals_show_in_vietnamese_in_the_alert(page, site, tmp_path):
                                "sau ít phút. Có thể gửi lại sau khoảng 30 giây.")
     page.unroute(api)
     expect(page.locator("#tien-do")).to_be_hidden()
+
+
+def test_a_bad_value_refuses_only_that_persons_form_named_by_its_row(page, site, tmp_path):
+    log_in(page, site, "anh", "/phat-hanh-lo")
+    wrong = row(index=5, full_name=CUONG, section="IX", content="Việc khác")
+    fill(page, sheet(tmp_path, [*ROWS, wrong]), 10)
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    expect(page).to_have_url(JOB_URL)
+    expect(page.locator("#batch-count")).to_have_text("Đã phát hành 2/3 phiếu, 1 lỗi",
+                                                      timeout=DONE_WAIT)
+    expect(page.locator("#batch-failures tbody tr td")).to_have_text([
+        "8", CUONG, f"Dòng 8 ({CUONG}): «Mục» ghi «IX», không có trong phiếu; hãy ghi một "
+                    "trong: I, II.1, II.2, III, IV."])
+    expect(page.get_by_role("alert")).to_be_hidden()
+
+
+def test_people_already_issued_are_skipped_unless_replacing_is_chosen(page, site, tmp_path):
+    """Issue 15: a batch quietly replaced a detailed form with the sheet's. Now the people
+    already issued are left alone and listed, unless the user chooses to replace them; then
+    each replaced version is named."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, site, "anh", "/phat-hanh-lo")
+    expect(page.get_by_label("Bỏ qua, giữ nguyên phiếu đã phát hành")).to_be_checked()
+    shot(page, "phat-hanh-lo-lua-chon")
+    fill(page, sheet(tmp_path, ROWS, "Lần đầu.xlsx"), 6)
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    count = page.locator("#batch-count")
+    expect(count).to_have_text("Đã phát hành 2/2 phiếu, 0 lỗi", timeout=DONE_WAIT)
+
+    # An's forms changed in the sheet, Bình's not, Cường new; sent again as it is (skip).
+    changed = [*ROWS]
+    changed[2] = [*ROWS[2]]
+    changed[2][4] = "Soạn thảo văn bản, tờ trình"  # the content of An's row 6
+    newcomer = row(index=5, full_name=CUONG, section="I", content="Chấp hành nội quy",
+                   monthly_rating="hoàn thành")
+    again = sheet(tmp_path, [*changed, newcomer], "Lần hai.xlsx")
+    page.goto(f"{site.url}/phat-hanh-lo")
+    fill(page, again, 6)
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    expect(count).to_have_text("Đã phát hành 1/3 phiếu, bỏ qua 1 người đã có phiếu, 1 phiếu "
+                               "không đổi, 0 lỗi", timeout=DONE_WAIT)
+    kept = page.locator("#batch-kept tbody tr")
+    expect(kept).to_have_count(2)
+    expect(kept.nth(0).locator("td")).to_have_text(
+        ["4", AN, "bản 1: giữ nguyên; bảng tính có nội dung khác"])
+    expect(kept.nth(1).locator("td")).to_have_text(
+        ["5", BINH, "bản 1: giống hệt phiếu trong bảng tính"])
+    expect(kept.nth(0).get_by_role("link", name="bản 1")).to_have_attribute(
+        "href", re.compile(r"^/ho-so/\d+$"))
+    expect(page.locator("#batch-kept-hint")).to_be_visible()
+    expect(page.locator("#batch-replaced")).to_be_hidden()
+    shot(page, "phat-hanh-lo-bo-qua")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "phat-hanh-lo-bo-qua-man-hinh-hep")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    # The same file, replacing: An's form becomes bản 2; the others are the same as issued.
+    page.goto(f"{site.url}/phat-hanh-lo")
+    fill(page, again, 6)
+    page.get_by_label("Thay bằng phiếu trong bảng tính").check()
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    expect(count).to_have_text("Đã phát hành 1/3 phiếu (1 phiếu thay bản đã phát hành), 2 phiếu "
+                               "không đổi, 0 lỗi", timeout=DONE_WAIT)
+    replaced = page.locator("#batch-replaced tbody tr")
+    expect(replaced).to_have_count(1)
+    expect(replaced.locator("td")).to_have_text(["4", AN, "bản 1 → bản 2"])
+    expect(page.locator("#batch-kept-hint")).to_be_hidden()
+    shot(page, "phat-hanh-lo-thay")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "phat-hanh-lo-thay-man-hinh-hep")
+    replaced.get_by_role("link", name="bản 1 → bản 2").click()
+    expect(page.locator("h1")).to_contain_text(AN)
+    expect(page.locator("table.versions tbody tr")).to_have_count(2)
 
 
 def test_a_job_page_of_another_unit_is_not_found(page, site, tmp_path):
@@ -216,7 +292,8 @@ def test_the_batch_page_fits_a_phone(browser, site, tmp_path):
     shot(page, "phat-hanh-lo-dang-chay-man-hinh-hep")
     holding[0] = False
     expect(count).to_have_text("Đã phát hành 2/3 phiếu, 1 lỗi", timeout=DONE_WAIT)
-    expect(page.locator("#batch-failures tbody tr td")).to_have_text(["3", CUONG, TOO_LONG])
+    expect(page.locator("#batch-failures tbody tr td")).to_have_text(
+        ["8", CUONG, f"Dòng 8 ({CUONG}): {TOO_LONG}"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shot(page, "phat-hanh-lo-xong-man-hinh-hep")
     context.close()

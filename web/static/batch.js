@@ -1,6 +1,7 @@
 // The batch issue page (/phat-hanh-lo): posts the spreadsheet and the month's common fields to
 // the jobs API (multipart, with the page's CSRF token as forms.js sends it), then polls the job
-// and shows its progress, the forms that failed and why, and where the issued forms are.
+// and shows its progress, the forms that failed and why (by the sheet's row), the people already
+// issued that it left alone or whose forms it replaced, and where the issued forms are.
 // /phat-hanh-lo/<id> opens the page on an existing job and picks up polling. No library; no
 // inline script.
 "use strict";
@@ -16,12 +17,14 @@
   const count = document.getElementById("batch-count");
   const state = document.getElementById("batch-state");
   const failures = document.getElementById("batch-failures");
+  const kept = document.getElementById("batch-kept");
+  const replaced = document.getElementById("batch-replaced");
   const links = document.getElementById("batch-links");
 
   const POLL_MS = 700;
   const RETRY_MS = 3000;
   const LOGIN_NEEDED = "Cần đăng nhập (hoặc phiên đăng nhập đã hết): bấm «Đăng nhập» ở góc trên bên phải rồi mở lại trang này.";
-  const FIELDS = ["month", "year", "signed_on", "head_name", "place"];
+  const FIELDS = ["month", "year", "signed_on", "head_name", "place", "replace_existing"];
 
   // The job being followed; a new batch (or a new page) stops following the previous one.
   let following = null;
@@ -165,32 +168,67 @@
     if (element.textContent !== text) element.textContent = text;  // no repeated announcements
   }
 
+  // The progress line: what was issued, and (only when some are) replaced, skipped, unchanged.
+  function summary(job) {
+    let text = `Đã phát hành ${job.done}/${job.total} phiếu`;
+    if (job.replaced) text += ` (${job.replaced} phiếu thay bản đã phát hành)`;
+    if (job.skipped) text += `, bỏ qua ${job.skipped} người đã có phiếu`;
+    if (job.unchanged) text += `, ${job.unchanged} phiếu không đổi`;
+    return `${text}, ${job.failed} lỗi`;
+  }
+
+  // Where an item came from: its sheet row, or (a batch sent as JSON) its place in the batch.
+  function origin(item) {
+    return item.row ? String(item.row) : `phiếu thứ ${item.position + 1}`;
+  }
+
+  function record(item, text) {
+    return item.document_id ? link(`${form.dataset.records}/${item.document_id}`, text) : text;
+  }
+
+  // The version a person already had that the batch left alone, and why.
+  function standing(item) {
+    return [record(item, `bản ${item.version}`), item.status === "unchanged"
+      ? ": giống hệt phiếu trong bảng tính" : ": giữ nguyên; bảng tính có nội dung khác"];
+  }
+
+  // Rows of a result table: [label, content: text, element or a list of them] per cell.
+  function fillTable(holder, rows) {
+    holder.querySelector("tbody").replaceChildren(...rows.map((cells) => {
+      const row = document.createElement("tr");
+      for (const [label, content] of cells) {
+        const cell = document.createElement("td");
+        cell.dataset.label = label;
+        cell.append(...[content].flat());
+        row.appendChild(cell);
+      }
+      return row;
+    }));
+    holder.hidden = rows.length === 0;
+  }
+
   function render(job, period) {
     section.hidden = false;
-    const finished = job.done + job.failed;
+    const finished = job.total - job.pending;
     bar.max = Math.max(job.total, 1);
     bar.value = job.total ? finished : 0;
-    setText(count, `Đã phát hành ${job.done}/${job.total} phiếu, ${job.failed} lỗi`);
+    setText(count, summary(job));
     const left = job.pending ? ` Còn ${job.pending} phiếu đang chờ.` : "";
     setText(state, job.status === "done"
       ? `Đã xong. ${job.done ? "Các phiếu đã phát hành được lưu trong kho với mã lưu trữ riêng." : "Không phiếu nào được phát hành."}`
       : `${job.status_label || "Đang phát hành"}…${left} Có thể đóng trang này: lô vẫn được phát hành; mở lại địa chỉ này để xem tiếp.`);
     if (job.status !== "done") return;
 
-    const rows = (job.failures || []).map((failure) => {
-      const row = document.createElement("tr");
-      const cells = [["Phiếu thứ", String(failure.position + 1)],
-        ["Họ và tên", failure.label || "(không có họ tên)"], ["Lý do", failure.error || ""]];
-      for (const [label, text] of cells) {
-        const cell = document.createElement("td");
-        cell.dataset.label = label;
-        cell.textContent = text;
-        row.appendChild(cell);
-      }
-      return row;
-    });
-    failures.querySelector("tbody").replaceChildren(...rows);
-    failures.hidden = rows.length === 0;
+    const items = job.items || [];
+    fillTable(failures, (job.failures || []).map((failure) => [["Dòng", origin(failure)],
+      ["Họ và tên", failure.label || "(không có họ tên)"], ["Lý do", failure.error || ""]]));
+    const leftAlone = items.filter((item) => item.status === "skipped" || item.status === "unchanged");
+    fillTable(kept, leftAlone.map((item) => [["Dòng", origin(item)], ["Họ và tên", item.label],
+      ["Phiếu đang giữ", standing(item)]]));
+    document.getElementById("batch-kept-hint").hidden = !items.some((item) => item.status === "skipped");
+    fillTable(replaced, items.filter((item) => item.replaced_version).map((item) => [
+      ["Dòng", origin(item)], ["Họ và tên", item.label],
+      ["Bản cũ → bản mới", record(item, `bản ${item.replaced_version} → bản ${item.version}`)]]));
 
     const parts = [];
     if (period && period.year && period.month) {
@@ -214,6 +252,8 @@
     const ticket = {};
     following = ticket;
     failures.hidden = true;
+    kept.hidden = true;
+    replaced.hidden = true;
     links.hidden = true;
     bar.removeAttribute("value");  // indeterminate until the first answer
     setText(count, "Đang mở lô…");
