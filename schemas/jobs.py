@@ -17,9 +17,9 @@ def replace_existing():
     return fields.Boolean(load_default=False, error_messages={
         "invalid": f"{REPLACE_LABEL}: chỉ nhận true hoặc false"}, metadata={"description": (
             "Người đã có Phiếu số 01 phát hành trong tháng: false (mặc định) thì bỏ qua, giữ "
-            "nguyên phiếu đã phát hành và liệt kê trong «skipped»; true thì phiếu trong lô thay "
-            "bản hiện hành (thành bản mới, bản cũ vẫn giữ), liệt kê trong «replaced». Phiếu "
-            "giống hệt phiếu đã phát hành thì không tạo bản mới («unchanged»)")})
+            "nguyên phiếu đã phát hành và liệt kê trong «skipped_forms»; true thì phiếu trong lô "
+            "thay bản hiện hành (thành bản mới, bản cũ vẫn giữ), liệt kê trong «replaced_forms». "
+            "Phiếu giống hệt phiếu đã phát hành thì không tạo bản mới («unchanged»)")})
 
 
 class BatchFormSchema(Schema):

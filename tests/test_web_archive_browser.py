@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import field, served, shot, watched
+from browser import ARTIFACTS, field, served, shot, watched
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from test_web_archive import PARENT, PASSWORD, body_for, issue, new_app, png
@@ -375,6 +375,14 @@ def test_correct_a_tong_hop_from_its_record(page, site):
     expect(page.locator('[id="f-rows.1.rating-kem"]')).to_be_checked()
     expect(field(page, "rows.1.shortcomings")).to_have_value("Vắng hai buổi")
     expect(page.locator("#totals")).to_contain_text("Tốt 1 · TB 0 · Kém 1")
+    # A unit's downloads here are drafts; the archived PDF comes with issuing.
+    draft = page.get_by_role("button", name="Tải bản nháp (PDF, chưa có mã lưu trữ)")
+    expect(draft).to_be_visible()
+    for width, height, name in ((1366, 768, "tong-hop-sua"),
+                                (390, 844, "tong-hop-sua-man-hinh-hep")):
+        page.set_viewport_size({"width": width, "height": height})
+        page.locator(".actions").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def test_a_record_that_cannot_be_opened_leaves_the_form_as_it_was(page, site):

@@ -298,3 +298,42 @@ def test_the_batch_page_fits_a_phone(browser, site, tmp_path):
     shot(page, "phat-hanh-lo-xong-man-hinh-hep")
     context.close()
     assert not page.errors, page.errors
+
+
+def test_the_month_page_names_the_tong_hop_version_a_change_replaces(page, site, tmp_path):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, site, "anh", "/phat-hanh-lo")
+    fill(page, sheet(tmp_path, ROWS, "Tháng 4.xlsx"), 4)
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    expect(page.locator("#batch-count")).to_have_text("Đã phát hành 2/2 phiếu, 0 lỗi",
+                                                      timeout=DONE_WAIT)
+    month = f"{site.url}/don-vi/noi-vu/2026/4"
+    page.goto(month)
+    section = page.locator("#tong-hop")
+    section.get_by_label("Họ tên thủ trưởng").fill("Trần Văn Bình")
+    section.get_by_role("button", name="Lập phiếu tổng hợp từ hồ sơ").click()
+    expect(page.locator(".flash-ok")).to_contain_text("Đã lưu phiếu tổng hợp tháng 04/2026",
+                                                      timeout=DONE_WAIT)
+
+    page.goto(month)
+    expect(section).to_contain_text("Lập lại với số liệu đã thay đổi sẽ thành bản 2, thay bản 1 "
+                                    "(bản cũ vẫn được giữ); số liệu không đổi thì không tạo bản "
+                                    "mới.")
+    again = section.get_by_role("button", name="Lập lại phiếu tổng hợp (thay bản 1 nếu số liệu "
+                                                "đã đổi)")
+    shot(page, "don-vi-tong-hop-lap-lai")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    section.scroll_into_view_if_needed()
+    shot(page, "don-vi-tong-hop-lap-lai-man-hinh-hep")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    section.get_by_label("Họ tên thủ trưởng").fill("Trần Văn Bình")
+    again.click()
+    expect(page.locator(".flash-ok")).to_contain_text(
+        "Phiếu tổng hợp tháng 04/2026 không đổi so với bản 1 đã phát hành", timeout=DONE_WAIT)
+
+    page.goto(month)
+    section.get_by_label("Họ tên thủ trưởng").fill("Lê Văn Khác")
+    again.click()
+    expect(page.locator(".flash-ok")).to_contain_text(", bản 2, thay bản 1.", timeout=DONE_WAIT)
+    expect(page.locator("table.versions tbody tr")).to_have_count(2)
