@@ -46,14 +46,15 @@ def create(db, user, entries, *, replace_existing=False):
     db.add(job)
     for position, (form, rows, problems) in enumerate(entries):
         row = rows[""] if rows else None
-        try:
-            if problems:
-                raise ValidationError({})
-            data = SCHEMAS[FORM]().load(form)
-        except ValidationError as error:
+        reason, data = "; ".join(problems), None
+        if not reason:  # the sheet's values are right: the schema's turn
+            try:
+                data = SCHEMAS[FORM]().load(form)
+            except ValidationError as error:
+                reason = _reason(error, rows, _label(form))
+        if reason:
             db.add(JobItem(job_id=job.id, position=position, label=_label(form), payload="",
-                           row=row, status="failed",
-                           error="; ".join(problems) or _reason(error, rows, _label(form))))
+                           row=row, status="failed", error=reason))
         else:
             db.add(JobItem(job_id=job.id, position=position, row=row,
                            label=data["person"]["full_name"][:200],
