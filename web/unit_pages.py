@@ -21,7 +21,7 @@ from forms.vocab import EXCUSE_REASONS
 from schemas.roster import ExcusedMonthInSchema, TongHopRequestSchema
 from sheets import roster as roster_sheet
 from sheets.table import SpreadsheetError
-from web import bp
+from web import bp, dates
 from web.archive_pages import account_page, error_page
 
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
@@ -163,6 +163,11 @@ def unit_tong_hop(code, year, month):
     if unit is None:
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
+    try:
+        raw["signed_on"] = dates.iso(raw["signed_on"], "Ngày ký")
+    except dates.DateError as error:
+        flash(error.message, "error")
+        return _back(code, year, month, "tong-hop")
     try:
         overrides = TongHopRequestSchema().load({k: v for k, v in raw.items() if v})
     except ValidationError as error:  # its messages are Vietnamese, labelled
