@@ -243,6 +243,7 @@ const Forms = (() => {
   async function busy(text, task) {
     if (working) return;
     working = true;
+    const focused = document.activeElement;  // lost while its button is disabled: given back
     bar.setAttribute("aria-busy", "true");
     bar.querySelectorAll("button, input").forEach((control) => { control.disabled = true; });
     say(text);
@@ -252,6 +253,9 @@ const Forms = (() => {
       working = false;
       bar.removeAttribute("aria-busy");
       bar.querySelectorAll("button, input").forEach((control) => { control.disabled = false; });
+      if (bar.contains(focused) && [null, document.body].includes(document.activeElement)) {
+        focused.focus({ preventScroll: true });
+      }
     }
   }
 

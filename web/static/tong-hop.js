@@ -26,13 +26,13 @@
   }
 
   // Puts imported rows after the rows already typed (dropping empty ones), or in their place.
-  function place(imported, replace) {
+  function place(imported, replace, replacing = true) {
     const data = Forms.read();
     const kept = replace ? [] : (data.rows || []).filter((_, i) => !isEmpty(rows.children[i]));
     Forms.fill({ ...data, rows: kept.concat(imported) }, templates);
     count();
     Forms.form.dispatchEvent(new Event("change"));
-    const done = replace ? `Đã thay các dòng cũ bằng ${imported.length} dòng từ bảng tính.`
+    const done = replace && replacing ? `Đã thay các dòng cũ bằng ${imported.length} dòng từ bảng tính.`
       : `Đã nhập ${imported.length} dòng${kept.length ? `, sau ${kept.length} dòng đã có` : ""}.`;
     Forms.say(done);
     importNote(done);
@@ -58,7 +58,7 @@
   // rows replace them or go after them, instead of doubling the list without a word.
   function offer(imported) {
     const typed = [...rows.children].filter((row) => !isEmpty(row)).length;
-    if (!typed) { place(imported, true); return; }
+    if (!typed) { place(imported, true, false); return; }
     importNote(`Bảng đang có ${typed} dòng; bảng tính có ${imported.length} dòng. `, [
       ["Thay các dòng đang có", () => place(imported, true), true],
       ["Thêm vào sau các dòng đang có", () => place(imported, false)],
