@@ -181,7 +181,7 @@ def test_the_secretariat_uploads_a_scan_then_anyone_verifies(page, site, tmp_pat
     scan.write_bytes(png())
     page.locator("#scan-file").set_input_files(str(scan))
     page.get_by_role("button", name="Tải lên bản quét").click()
-    expect(page.locator("#ban-quet .flash-upload-ok")).to_contain_text(
+    expect(page.locator("#ban-quet .flash-ok")).to_contain_text(
         "Đã lưu bản quét «Bản quét đã ký.png»")
     expect(page.locator(".scans")).to_contain_text("Bản quét đã ký.png")
     expect(page.locator(".scans").get_by_text("image/png")).to_be_hidden()  # under «Nâng cao»
@@ -191,7 +191,7 @@ def test_the_secretariat_uploads_a_scan_then_anyone_verifies(page, site, tmp_pat
     bogus.write_text("chỉ là chữ", "utf-8")
     page.locator("#scan-file").set_input_files(str(bogus))
     page.get_by_role("button", name="Tải lên bản quét").click()
-    expect(page.locator("#ban-quet .flash-upload-error")).to_contain_text(
+    expect(page.locator("#ban-quet .flash-error")).to_contain_text(
         "Tệp bản quét phải là PDF, JPEG, PNG hoặc TIFF")
 
     # The archived PDF, downloaded, then checked on /xac-minh.

@@ -135,6 +135,7 @@ def test_the_bar_says_what_a_click_does_and_a_double_click_downloads_one_file(op
     # and its buttons wait.
     expect(page.locator("#actions")).to_have_attribute("aria-busy", "true")
     expect(page.locator("#status")).to_have_text("Đang tạo phiếu…")
+    expect(page.locator("#actions .spinner")).to_be_visible()
     assert in_viewport(page, page.locator("#status"))
     for action in ("preview", "pdf", "docx", "issue"):
         expect(page.locator(f'[data-action="{action}"]')).to_be_disabled()
@@ -333,7 +334,7 @@ def test_a_scan_uploads_message_sits_beside_the_upload(open_page, site, tmp_path
     bogus.write_text("chỉ là chữ", "utf-8")
     page.locator("#scan-file").set_input_files(str(bogus))
     page.get_by_role("button", name="Tải lên bản quét").click()
-    message = page.locator("#ban-quet .flash-upload-error")
+    message = page.locator("#ban-quet .flash-error")
     expect(message).to_contain_text("Tệp bản quét phải là PDF, JPEG, PNG hoặc TIFF")
     assert in_viewport(page, message)
     expect(page.locator("main > .flash")).to_have_count(0)
@@ -386,3 +387,24 @@ def test_a_narrow_name_field_is_gone(open_page, site):
     parent = field(page, "unit.parent")
     expect(parent).to_have_value("Ủy ban nhân dân quận Nam Từ Liêm")
     assert parent.evaluate("(input) => input.scrollWidth <= input.clientWidth")
+
+
+def test_the_month_pages_messages_sit_beside_their_forms(open_page, site, tmp_path):
+    page = open_page()
+    log_in(page, site, "anh", "/don-vi/noi-vu/2026/11")
+    bogus = tmp_path / "danh-sach.csv"
+    bogus.write_bytes(b"%PDF-1.7\n")
+    page.locator("#ds-file").set_input_files(str(bogus))
+    page.get_by_role("button", name="Nhập danh sách").click()
+    message = page.locator("#danh-sach .flash-error")
+    expect(message).to_be_visible()
+    assert in_viewport(page, message)
+    expect(page.locator("main > .flash")).to_have_count(0)
+
+    date = page.locator("#th-signed-on")
+    date.press_sequentially("31022026")
+    expect(date).to_have_value("31/02/2026")
+    page.get_by_role("button", name="Lập phiếu tổng hợp từ hồ sơ").click()
+    message = page.locator("#tong-hop .flash-error")
+    expect(message).to_have_text("Ngày ký: 31/02/2026 không phải ngày có thật")
+    assert in_viewport(page, message)

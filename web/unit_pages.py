@@ -97,11 +97,11 @@ def _back(code, year, month, anchor=None):
                             _anchor=anchor), 303)
 
 
-def _flash_all(error):
+def _flash_all(error, category="error"):
     """A form's refusal, each message (Vietnamese, labelled) flashed."""
     for field_messages in error.messages.values():
         for message in field_messages:
-            flash(message, "error")
+            flash(message, category)
 
 
 def _period_from_form():
@@ -124,31 +124,31 @@ def roster_upload(code):
     upload = request.files.get("file")
     content = upload.read() if upload is not None else b""
     if not content:
-        flash("Chưa chọn tệp danh sách (hoặc tệp rỗng).", "error")
+        flash("Chưa chọn tệp danh sách (hoặc tệp rỗng).", "danh-sach:error")
         return back
     try:
         rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
         summary = import_roster(context.db(), unit, "files", rows)
     except SpreadsheetError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         return back
     except roster.RosterError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         lines = error.lines()
         for line in lines[:LINES_SHOWN]:
-            flash(line, "error")
+            flash(line, "danh-sach:error")
         if len(lines) > LINES_SHOWN:
-            flash(f"… và {len(lines) - LINES_SHOWN} lỗi khác.", "error")
+            flash(f"… và {len(lines) - LINES_SHOWN} lỗi khác.", "danh-sach:error")
         return back
     except service.ArchiveError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         return back
     text = (f"Đã nhập danh sách: {summary['added']} người mới, {summary['updated']} người cập "
             "nhật.")
     if summary["kept"]:
         text += (f" {len(summary['kept'])} người không có trong tệp vẫn được giữ, xếp cuối "
                  f"danh sách: {', '.join(summary['kept'])}.")
-    flash(text, "ok")
+    flash(text, "danh-sach:ok")
     return back
 
 
@@ -166,19 +166,19 @@ def unit_tong_hop(code, year, month):
     try:
         raw["signed_on"] = dates.iso(raw["signed_on"], "Ngày ký")
     except dates.DateError as error:
-        flash(error.message, "error")
+        flash(error.message, "tong-hop:error")
         return _back(code, year, month, "tong-hop")
     try:
         overrides = TongHopRequestSchema().load({k: v for k, v in raw.items() if v})
     except ValidationError as error:  # its messages are Vietnamese, labelled
-        _flash_all(error)
+        _flash_all(error, "tong-hop:error")
         return _back(code, year, month, "tong-hop")
     try:
         document = issue_tong_hop(context.db(), current_app.extensions["store"],
                                   current_app.extensions["converter"], current_app.config,
                                   access.current_user(), unit, year, month, overrides)
     except (service.ArchiveError, StoreError) as error:
-        flash(error.message, "error")
+        flash(error.message, "tong-hop:error")
         return _back(code, year, month, "tong-hop")
     flash(f"Đã lưu phiếu tổng hợp tháng {month:02d}/{year}: mã lưu trữ {document.code}, bản "
           f"{document.version}.", "ok")
