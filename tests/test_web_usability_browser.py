@@ -408,3 +408,17 @@ def test_the_month_pages_messages_sit_beside_their_forms(open_page, site, tmp_pa
     message = page.locator("#tong-hop .flash-error")
     expect(message).to_have_text("Ngày ký: 31/02/2026 không phải ngày có thật")
     assert in_viewport(page, message)
+
+
+def test_a_draft_left_by_someone_who_never_logged_in_is_not_the_next_accounts(open_page, site):
+    first = open_page()
+    first.goto(site.url + "/phieu-01")
+    field(first, "person.full_name").fill("Người không đăng nhập")
+    first.wait_for_timeout(800)
+    page = watched(first.context)  # the next person, in a new tab of the same browser
+    first.close()  # gone, without logging in (there was nothing to log out of)
+    log_in(page, site, "binh", "/phieu-01")
+    expect(field(page, "person.full_name")).to_have_value("")
+    log_out(page)
+    assert drafts(page) == []
+    assert not page.errors, page.errors

@@ -410,14 +410,20 @@ const Forms = (() => {
 
   function storeDraft() {
     if (correcting) return;
-    try { localStorage.setItem(draftKey, JSON.stringify(read())); } catch (error) { /* full or disabled */ }
+    try {
+      localStorage.setItem(draftKey, JSON.stringify(read()));
+      if (owner === "anon") sessionStorage.setItem(anonymousKey, "typed in this tab");
+    } catch (error) { /* full or disabled */ }
   }
 
-  // This person's draft. One typed before logging in becomes theirs: the notice above the form
-  // promises that what was typed is kept through the login.
+  // This person's draft. One typed before logging in, in this same tab, becomes theirs: the
+  // notice above the form promises that what was typed is kept through the login. One left by
+  // somebody else who never logged in (another tab, an earlier session) is not theirs to see.
   function storedDraft() {
     try {
-      if (owner !== "anon" && localStorage.getItem(draftKey) === null && localStorage.getItem(anonymousKey) !== null) {
+      if (owner !== "anon" && localStorage.getItem(draftKey) === null &&
+          localStorage.getItem(anonymousKey) !== null && sessionStorage.getItem(anonymousKey) !== null) {
+        sessionStorage.removeItem(anonymousKey);
         localStorage.setItem(draftKey, localStorage.getItem(anonymousKey));
         localStorage.removeItem(anonymousKey);
       }
