@@ -321,7 +321,8 @@ def test_plain_pages_keep_the_technical_parts_aside(open_page, site, monkeypatch
     page.goto(f"{site.url}/ho-so/{document_id}")
     hashes = page.locator(".hashes")
     expect(hashes).to_be_hidden()
-    page.get_by_text("Nâng cao: mã băm của các tệp đã lưu").click()
+    expect(page.get_by_role("link", name="Tải dữ liệu của phiếu (tệp JSON)")).to_be_hidden()
+    page.get_by_text("Nâng cao: dữ liệu và mã băm của các tệp đã lưu").click()
     expect(hashes).to_be_visible()
     expect(hashes).to_contain_text("PDF/A")
 
