@@ -42,6 +42,6 @@ def handler(json_handler):
         title = TITLES.get(code, f"Lỗi {code}")
         headers = {**dict(headers or {}), "Content-Security-Policy": CONTENT_SECURITY_POLICY,
                    "X-Content-Type-Options": "nosniff"}
-        return render_template("error.html", title=title, message=message, code=code), code, \
+        return render_template("error.html", title=title, message=message), code, \
             headers
     return handle
