@@ -13,6 +13,7 @@ import swagger_ui_bundle
 from flask import Flask, g, request, send_from_directory
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import archive
@@ -34,6 +35,7 @@ from documents.make import make_document
 from forms import FORMS, rules
 from office.engine import ConversionError, Converter
 from web import bp as web_bp
+from web import error_pages
 from web.accounts import bp as accounts_bp
 
 DEFAULTS = {
@@ -182,6 +184,8 @@ def create_app(test_config=None, *, converter=None):
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
+    # A person in a browser gets a page; a program, the API's JSON (web/error_pages.py).
+    app.register_error_handler(HTTPException, error_pages.handler(api.handle_http_exception))
 
     @app.errorhandler(ConversionError)
     def conversion_failed(error):

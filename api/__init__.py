@@ -1,7 +1,7 @@
 """The HTTP API: flask-smorest's Api and Blueprint, with Vietnamese errors."""
 
 import flask_smorest
-from flask import g, render_template, request
+from flask import g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import BaseConverter, IntegerConverter
@@ -101,8 +101,5 @@ class Api(flask_smorest.Api):
         payload.setdefault("message", error.description)
         if code == 500 and g.get("error_reference"):  # Service.log_exception's line names it
             payload["message"] += f" Mã lỗi: {g.error_reference}."
-        if code == 500 and request.blueprint in ("web", "accounts"):
-            return render_template("error.html", title="Lỗi máy chủ",
-                                   message=payload["message"]), code, headers
         return payload, code, headers
 

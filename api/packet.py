@@ -39,7 +39,8 @@ def make_packet(body, query):
         abort(422, errors={"json": {"phieu_01": ["Các Phiếu số 01: chưa có phiếu nào"]}})
     first = forms[0].data
     stem = packet.packet_stem(first["unit"]["name"], first["period"]["month"],
-                              first["period"]["year"])
+                              first["period"]["year"], duplex=query["duplex"],
+                              fmt=query["format"])
     parts = packet.convert_forms(forms, settings=current_app.config,
                                  converter=current_app.extensions["converter"],
                                  chunk=current_app.config["PACKET_CHUNK"])

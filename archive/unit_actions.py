@@ -74,7 +74,7 @@ def month_packet(db, store, unit, year, month, *, fmt, duplex):
     if not parts:
         raise service.ArchiveError(f"Hồ sơ chưa có phiếu nào của {unit.name} tháng "
                                    f"{month:02d}/{year}.", 404)
-    stem = packet_stem(unit.name, month, year)
+    stem = packet_stem(unit.name, month, year, duplex=duplex, fmt=fmt)
     content = zip_parts(parts) if fmt == "zip" else merge(parts, duplex=duplex, title=stem)
     audit.record(db, "packet", detail=f"đơn vị {unit.code}, tháng {month:02d}/{year}: "
                                       f"{len(parts)} phiếu ({fmt})")

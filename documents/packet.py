@@ -154,5 +154,8 @@ def person_title(number, name):
     return f"{number}. {name}"
 
 
-def packet_stem(unit_name, month, year):
-    return safe_filename(f"Hồ sơ in - {unit_name} - tháng {month:02d}-{year}")
+def packet_stem(unit_name, month, year, *, duplex=False, fmt="pdf"):
+    """The packet's file name without extension; the two-sided PDF and the ZIP each have their
+    own, so that the three downloads of one month do not overwrite one another."""
+    kind = "Hồ sơ in hai mặt" if duplex and fmt == "pdf" else "Hồ sơ in"
+    return safe_filename(f"{kind} - {unit_name} - tháng {month:02d}-{year}")

@@ -202,6 +202,14 @@ def report_calendar(year):
     ]
 
 
+def report_to_prepare(today):
+    """The periodic report (II.8) a unit works on at `today`: the year's first one still in
+    time (on 30/11: «Báo cáo năm», due before 15/12); after the last one's due day, that one."""
+    calendar = report_calendar(today.year)
+    return next((entry["report"] for entry in calendar if today <= entry["due"]),
+                calendar[-1]["report"])
+
+
 def _date_warnings(data, today, deadline, late_code, late_what):
     """Warnings on signed_on and period shared by both forms."""
     month, year = data["period"]["month"], data["period"]["year"]

@@ -6,6 +6,8 @@ not the values, which the schema validates as for any other request. The sheet's
 form's (forms/tong_hop_columns.py), headed by their printed titles.
 """
 
+import itertools
+
 from forms import tong_hop_columns
 from forms.tong_hop_columns import MARKS, RATING, RATING_TITLE
 from forms.wording import TONG_HOP_TOTAL
@@ -40,10 +42,13 @@ EXPECTED = ", ".join(HEADERS.values())
 LEVEL_NAMES = ", ".join(column.title for column in MARKS)
 
 
-def parse(filename, data):
-    """The rows of an uploaded .xlsx or .csv file. `filename` is not trusted: content decides."""
+def parse(filename, data, *, headerless=False):
+    """The rows of an uploaded .xlsx or .csv file. `filename` is not trusted: content decides.
+
+    With `headerless` (rows pasted from a spreadsheet), a first row naming no column of the
+    template is data, its columns in the template's order (TT, Họ tên, …, Tốt, TB, Kém)."""
     with open_table(data, is_header_cell=_is_header_cell, subject=SUBJECT) as table:
-        return _read(table.rows)
+        return _read(table.rows, headerless)
 
 
 def template_xlsx():
@@ -55,11 +60,13 @@ def _is_header_cell(folded):
     return folded in KEY_OF or folded == LEVELS_HEAD
 
 
-def _read(rows):
+def _read(rows, headerless=False):
     found = first_filled(rows)
     if found is None:
         return []
     number, header = found
+    if headerless and not any(_is_header_cell(fold(cell)) for cell in header if cell):
+        return _rows(list(HEADERS), itertools.chain([found], rows), headerless=True)
     if LEVELS_HEAD in map(fold, header):
         # The paper form's two-row head: the levels' names are under "Mức đánh giá, …".
         number, below = next(rows, (number, []))
@@ -68,8 +75,16 @@ def _read(rows):
                   for high, low in zip(padded(header, width), padded(below, width))]
     keys = header_keys(header, number, KEY_OF, HEADERS, required="full_name",
                        unknown_message=_unknown)
+    return _rows(keys, rows)
+
+
+def _rows(keys, rows, headerless=False):
     found = []
     for number, cells in rows:
+        if headerless and any(cells[len(keys):]):
+            raise SpreadsheetError(
+                f"Dòng {number} có nhiều cột hơn mẫu. Các dòng dán không kèm dòng tiêu đề phải "
+                f"theo đúng thứ tự cột của mẫu: {EXPECTED}; hoặc hãy dán kèm dòng tiêu đề.")
         row = _row(keys, cells, number)
         if row is None:
             continue

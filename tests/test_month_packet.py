@@ -4,6 +4,7 @@ PDF/As themselves (their codes printed), merged with a bookmark per form, or zip
 
 import io
 import zipfile
+from urllib.parse import unquote
 
 from pypdf import PdfReader
 from test_roster import put_json
@@ -17,6 +18,10 @@ def _phieu(name):
     body = example("phieu-01")
     body["person"]["full_name"] = name
     return body
+
+
+def _file_name(response):
+    return unquote(response.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
 
 
 def _pages(pdf):
@@ -52,6 +57,12 @@ def test_the_month_packet_is_the_archived_forms_in_roster_order(archive):
         assert names[1] == "002 - Phiếu 01 - Trần Thị Bình - tháng 11-2026.pdf"
         archived = archive.get(f"/api/v1/documents/{binh['id']}/pdf", "unit_a").data
         assert _pages(bundle.read(names[1])) == _pages(archived)
+
+    # The three downloads of one month do not share a name (a second would overwrite the first).
+    plain = archive.get(PACKET, "unit_a")
+    assert _file_name(plain) == "Hồ sơ in - Phòng Nội vụ - tháng 11-2026.pdf"
+    assert _file_name(response) == "Hồ sơ in hai mặt - Phòng Nội vụ - tháng 11-2026.pdf"
+    assert _file_name(zipped) == "Hồ sơ in - Phòng Nội vụ - tháng 11-2026.zip"
 
 
 def test_who_may_print_a_months_packet(archive):

@@ -470,7 +470,12 @@ def test_the_month_page_uploads_a_roster_and_issues_the_tong_hop(archive):
 
     issue_url = "/don-vi/noi-vu/2026/11/tong-hop"
     assert client.post(issue_url, data={}).status_code == 400  # no CSRF token
-    response = client.post(issue_url, data={"csrf_token": token, "signed_on": "2026-11-27",
+    # The page's date is typed ngày/tháng/năm, and refused in those words.
+    response = client.post(issue_url, data={"csrf_token": token, "signed_on": "31/02/2026"})
+    assert response.status_code == 303
+    assert "Ngày ký: 31/02/2026 không phải ngày có thật" in client.get(page).get_data(
+        as_text=True)
+    response = client.post(issue_url, data={"csrf_token": token, "signed_on": "27/11/2026",
                                             "head_name": "Trần Văn Bình"})
     assert response.status_code == 303
     first_record = response.headers["Location"]

@@ -637,3 +637,12 @@ def test_report_calendar():
     ]
     for r in calendar:
         assert unicodedata.is_normalized("NFC", r["label"])
+
+
+@pytest.mark.parametrize("today, report", [
+    (date(2026, 1, 5), "quy_1"), (date(2026, 4, 9), "quy_1"), (date(2026, 4, 10), "sau_thang"),
+    (date(2026, 8, 1), "quy_3"), (date(2026, 11, 30), "nam"), (date(2026, 12, 14), "nam"),
+    (date(2026, 12, 28), "nam"),
+])
+def test_the_report_to_prepare_is_the_next_one_due(today, report):
+    assert rules.report_to_prepare(today) == report

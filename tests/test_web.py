@@ -46,7 +46,7 @@ def test_every_control_has_a_label(web):
 
 def test_scripts_never_write_user_text_as_html():
     scripts = list((ROOT / "web" / "static").glob("*.js"))
-    assert len(scripts) == 4
+    assert len(scripts) == 6
     for script in scripts:
         source = script.read_text("utf-8")
         assert "innerHTML" not in source and "insertAdjacentHTML" not in source, script
@@ -129,3 +129,79 @@ def test_spreadsheet_template_downloads_with_the_form_columns(web):
     assert tong_hop_sheet.parse("mau.xlsx", response.data) == []
     header = [c.value for c in next(openpyxl.load_workbook(io.BytesIO(response.data)).active.rows)]
     assert header == [title for _key, title in tong_hop_sheet.COLUMNS]
+
+
+def test_pasted_rows_without_the_header_follow_the_templates_columns(web):
+    response = web.post("/tong-hop/nhap-bang", headers={"X-CSRFToken": csrf_token(web)}, data={
+        "text": "1\tPhan Văn Cường\tHoàn thành\t\t\t\t\t\t\tx\n2\tLê Thị Hằng\t\t\t\t\t\tX\t\t\n"})
+    assert response.status_code == 200
+    assert response.json["rows"] == [
+        {"full_name": "Phan Văn Cường", "result": "Hoàn thành", "rating": "kem"},
+        {"full_name": "Lê Thị Hằng", "rating": "tot"}]
+    too_wide = web.post("/tong-hop/nhap-bang", headers={"X-CSRFToken": csrf_token(web)},
+                        data={"text": "1\tA\t\t\t\t\t\t\t\t\tthừa\n"})
+    assert too_wide.status_code == 422
+    assert too_wide.json["message"].startswith("Dòng 1 có nhiều cột hơn mẫu.")
+
+
+def test_a_file_without_its_header_row_is_still_refused_by_name(web):
+    """Only pasted rows may come without the header: a file's first row names its columns."""
+    response = post_file(web, workbook([1, "Phan Văn Cường"]))
+    assert response.status_code == 422
+    assert response.json["message"].startswith("Cột «1» không có trong mẫu")
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_mistyped_address_in_a_browser_is_a_vietnamese_page(web):
+    response = web.get("/ho-so-cu", headers=BROWSER)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "<h1>Không có trang này</h1>" in html and "«/ho-so-cu»" in html
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/api/v1/khong-co", BROWSER),  # the API's addresses answer JSON, whoever asks
+    ("/ho-so-cu", {"Accept": "application/json"}),  # so does anything to a client asking JSON
+    ("/ho-so-cu", {}),  # and to one that says nothing (curl, scripts)
+])
+def test_programs_still_get_json_errors(web, path, headers):
+    response = web.get(path, headers=headers)
+    assert response.status_code == 404
+    assert response.json == {"code": 404, "status": "Not Found", "message": "Không có địa chỉ này."}
+
+
+def test_a_wrong_method_in_a_browser_is_a_page(web):
+    response = web.get("/dang-xuat", headers=BROWSER)
+    assert response.status_code == 405
+    assert "Không làm được việc này ở địa chỉ này" in response.get_data(as_text=True)
+
+
+def test_a_server_failure_in_a_browser_is_a_vietnamese_page(work_dir):
+    app = make_app(work_dir, PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/hong")
+    def broken():
+        raise RuntimeError("hỏng")
+    client = app.test_client()
+    page = client.get("/hong", headers=BROWSER)
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "<h1>Lỗi máy chủ</h1>" in html and "Lỗi máy chủ ngoài dự kiến" in html
+    assert "hỏng" not in html
+    assert client.get("/hong").json["code"] == 500
+
+
+def test_a_refused_page_in_a_browser_is_a_vietnamese_page(work_dir):
+    app = make_app(work_dir)
+
+    @app.route("/cam")
+    def forbidden():
+        from flask import abort
+        abort(403)
+    page = app.test_client().get("/cam", headers=BROWSER)
+    assert page.status_code == 403
+    assert "<h1>Không có quyền xem trang này</h1>" in page.get_data(as_text=True)

@@ -217,16 +217,18 @@ def test_the_secretariat_uploads_a_scan_then_anyone_verifies(page, site, tmp_pat
     scan.write_bytes(png())
     page.locator("#scan-file").set_input_files(str(scan))
     page.get_by_role("button", name="Tải lên bản quét").click()
-    expect(page.locator(".flash-ok")).to_contain_text("Đã lưu bản quét «Bản quét đã ký.png»")
-    expect(page.locator(".scans")).to_contain_text("image/png")
+    expect(page.locator("#ban-quet .flash-ok")).to_contain_text(
+        "Đã lưu bản quét «Bản quét đã ký.png»")
+    expect(page.locator(".scans")).to_contain_text("Bản quét đã ký.png")
+    expect(page.locator(".scans").get_by_text("image/png")).to_be_hidden()  # under «Nâng cao»
     shot(page, "ho-so-ban-quet")
 
     bogus = tmp_path / "khong-phai.pdf"
     bogus.write_text("chỉ là chữ", "utf-8")
     page.locator("#scan-file").set_input_files(str(bogus))
     page.get_by_role("button", name="Tải lên bản quét").click()
-    expect(page.locator(".flash-error")).to_contain_text("Tệp bản quét phải là PDF, JPEG, PNG "
-                                                         "hoặc TIFF")
+    expect(page.locator("#ban-quet .flash-error")).to_contain_text(
+        "Tệp bản quét phải là PDF, JPEG, PNG hoặc TIFF")
 
     # The archived PDF, downloaded, then checked on /xac-minh.
     with page.expect_download() as info:
@@ -274,12 +276,16 @@ def test_the_archive_pages_fit_a_narrow_screen(browser, site):
     assert not page.errors, page.errors
 
 
+DRAFT = """Object.entries(localStorage).filter(([key]) => key.startsWith('phieu-draft:')
+    && key.endsWith(':phieu-01')).map(([, value]) => value).join()"""
+
+
 def stored_draft(page, holding, seconds=5):
     """Phiếu 01's draft in localStorage, once it holds `holding` (saved 0.4 s after an edit;
     polled from here: the pages' CSP forbids the eval of page.wait_for_function)."""
     deadline = time.monotonic() + seconds
     while True:
-        draft = page.evaluate("localStorage.getItem('phieu-draft:phieu-01')") or ""
+        draft = page.evaluate(DRAFT)
         if holding in draft:
             return draft
         assert time.monotonic() < deadline, draft
@@ -338,7 +344,7 @@ def test_correct_and_reissue_a_phieu_01(page, site):
     expect(page.locator("#issued")).not_to_contain_text("phiếu mới")
     expect(notice).to_contain_text(f"Đang sửa phiếu {second}, bản 2: phát hành sẽ tạo bản 3")
     # The draft was neither read nor written while correcting.
-    assert page.evaluate("localStorage.getItem('phieu-draft:phieu-01')") == draft
+    assert page.evaluate(DRAFT) == draft
     # Reloading now opens the version just issued.
     new_id = re.search(r"sua=(\d+)$", page.url).group(1)
     page.reload()

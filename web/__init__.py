@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from auth import access
 from forms import tong_hop_columns
 from forms.vocab import (
+    GROUP_II,
     IDENTIFICATION_LEVELS,
     IDENTIFICATION_RATINGS,
     MONTHLY_RATINGS,
@@ -67,6 +68,7 @@ def _vocabularies():
         "identification_levels": IDENTIFICATION_LEVELS,
         "remedy_statuses": REMEDY_STATUSES,
         "sections": SECTIONS,
+        "group_ii": GROUP_II,
         "place_name": current_app.config["PLACE_NAME"],
     }
 
@@ -105,15 +107,16 @@ def spreadsheet_template():
 def import_rows():
     """Rows from an uploaded .xlsx/.csv file, or from text pasted from a tong_hop_sheet."""
     upload = request.files.get("file")
+    pasted = upload is None and bool(request.form.get("text"))
     if upload is not None:
         name, data = upload.filename or "", upload.read()
-    elif request.form.get("text"):
+    elif pasted:
         name, data = "dan.tsv", request.form["text"].encode("utf-8")
     else:
         return jsonify(code=422, status="Unprocessable Entity",
                        message="Chưa chọn tệp hoặc chưa dán nội dung bảng tính."), 422
     try:
-        rows = tong_hop_sheet.parse(name, data)
+        rows = tong_hop_sheet.parse(name, data, headerless=pasted)
     except tong_hop_sheet.SpreadsheetError as error:
         return jsonify(code=422, status="Unprocessable Entity", message=error.message), 422
     return jsonify(rows=rows)

@@ -4,7 +4,7 @@ per account name; failures and successes go to the audit log."""
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
@@ -73,6 +73,8 @@ def logout():
     if access.current():
         audit.record(context.db(), "logout")
     access.log_out()
+    # The page this leads to removes the drafts kept in the browser (static/session.js).
+    flash("Đã đăng xuất. Các bản nháp lưu trên trình duyệt này đã được xóa.", "logout")
     return redirect(url_for("web.index"), 303)
 
 

@@ -131,9 +131,10 @@ def account_unit():
 
 def _too_large(limit):
     """A file over the scan limit goes back to its page with the reason."""
+    scan = request.endpoint == "web.upload_scan"
     flash(f"Tệp quá lớn: tối đa {file_size(limit)}. Hãy quét với độ phân giải thấp hơn "
-          "(200–300 dpi) hoặc nén tệp PDF.", "error")
-    return redirect(request.path, 303)
+          "(200–300 dpi) hoặc nén tệp PDF.", "ban-quet:error" if scan else "error")
+    return redirect(request.path + ("#ban-quet" if scan else ""), 303)
 
 
 def filters_from(schema_class, ignore=(), messages=None):
@@ -213,16 +214,16 @@ def upload_scan(document_id):
     upload = request.files.get("file")
     content = upload.read() if upload is not None else b""
     if not content:
-        flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "error")
+        flash("Chưa chọn tệp bản quét (hoặc tệp rỗng).", "ban-quet:error")
         return back
     try:
         scan = actions.add_signed_scan(context.db(), current_app.extensions["store"],
                                        access.current_user(), found, content, upload.filename)
     except (service.ArchiveError, StoreError) as error:
-        flash(error.message, "error")
+        flash(error.message, "ban-quet:error")
         return back
     flash(f"Đã lưu bản quét «{scan.filename}» ({file_size(scan.size)}) kèm phiếu {found.code}.",
-          "ok")
+          "ban-quet:ok")
     return back
 
 

@@ -41,4 +41,5 @@ def reports_page():
         every_unit=every_unit,
         units=unit_month.units(db_session) if every_unit else [],
         own_unit=None if every_unit else db_session.get(Unit, principal.unit_id),
-        reports=rules.REPORTS, calendar=reports.calendar(year))
+        reports=rules.REPORTS, calendar=reports.calendar(year),
+        report_now=rules.report_to_prepare(clock.today()))

@@ -21,7 +21,7 @@ from forms.vocab import EXCUSE_REASONS
 from schemas.roster import ExcusedMonthInSchema, TongHopRequestSchema
 from sheets import roster as roster_sheet
 from sheets.table import SpreadsheetError
-from web import bp
+from web import bp, dates
 from web.archive_pages import account_page, error_page
 
 UNIT_REFUSAL = ("Tài khoản {role} không xem được đơn vị. Trang này dành cho tài khoản đơn vị và "
@@ -97,11 +97,11 @@ def _back(code, year, month, anchor=None):
                             _anchor=anchor), 303)
 
 
-def _flash_all(error):
+def _flash_all(error, category="error"):
     """A form's refusal, each message (Vietnamese, labelled) flashed."""
     for field_messages in error.messages.values():
         for message in field_messages:
-            flash(message, "error")
+            flash(message, category)
 
 
 def _period_from_form():
@@ -124,31 +124,31 @@ def roster_upload(code):
     upload = request.files.get("file")
     content = upload.read() if upload is not None else b""
     if not content:
-        flash("Chưa chọn tệp danh sách (hoặc tệp rỗng).", "error")
+        flash("Chưa chọn tệp danh sách (hoặc tệp rỗng).", "danh-sach:error")
         return back
     try:
         rows = [(f"Dòng {number}", row) for number, row in roster_sheet.parse(content)]
         summary = import_roster(context.db(), unit, "files", rows)
     except SpreadsheetError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         return back
     except roster.RosterError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         lines = error.lines()
         for line in lines[:LINES_SHOWN]:
-            flash(line, "error")
+            flash(line, "danh-sach:error")
         if len(lines) > LINES_SHOWN:
-            flash(f"… và {len(lines) - LINES_SHOWN} lỗi khác.", "error")
+            flash(f"… và {len(lines) - LINES_SHOWN} lỗi khác.", "danh-sach:error")
         return back
     except service.ArchiveError as error:
-        flash(error.message, "error")
+        flash(error.message, "danh-sach:error")
         return back
     text = (f"Đã nhập danh sách: {summary['added']} người mới, {summary['updated']} người cập "
             "nhật.")
     if summary["kept"]:
         text += (f" {len(summary['kept'])} người không có trong tệp vẫn được giữ, xếp cuối "
                  f"danh sách: {', '.join(summary['kept'])}.")
-    flash(text, "ok")
+    flash(text, "danh-sach:ok")
     return back
 
 
@@ -164,9 +164,14 @@ def unit_tong_hop(code, year, month):
         return _unit_not_found()
     raw = {key: request.form.get(key, "").strip() for key in ("signed_on", "head_name")}
     try:
+        raw["signed_on"] = dates.iso(raw["signed_on"], "Ngày ký")
+    except dates.DateError as error:
+        flash(error.message, "tong-hop:error")
+        return _back(code, year, month, "tong-hop")
+    try:
         overrides = TongHopRequestSchema().load({k: v for k, v in raw.items() if v})
     except ValidationError as error:  # its messages are Vietnamese, labelled
-        _flash_all(error)
+        _flash_all(error, "tong-hop:error")
         return _back(code, year, month, "tong-hop")
     # The page names the version it replaces (a hidden field): the button is the confirmation.
     replaces = request.form.get("replaces", "")
@@ -176,7 +181,7 @@ def unit_tong_hop(code, year, month):
                                 access.current_user(), unit, year, month, overrides,
                                 replaces=int(replaces) if replaces.isdigit() else None)
     except (service.ArchiveError, StoreError) as error:
-        flash(error.message, "error")
+        flash(error.message, "tong-hop:error")
         return _back(code, year, month, "tong-hop")
     document = issued.document
     if issued.unchanged:

@@ -8,8 +8,13 @@ const Forms = (() => {
   const form = document.getElementById("form");
   const slug = form.dataset.form;
   const api = `/api/v1/${slug}`;
-  const draftKey = `phieu-draft:${slug}`;
+  // Drafts kept in this browser belong to whoever is logged in (or to nobody): on a shared office
+  // PC the next person must not open the last one's form. Logging out removes them all (session.js).
+  const owner = document.body.dataset.draftOwner || "anon";
+  const draftKey = `phieu-draft:${owner}:${slug}`;
+  const anonymousKey = `phieu-draft:anon:${slug}`;
   const status = document.getElementById("status");
+  const bar = document.getElementById("actions");
   const LOGIN_NEEDED = "Cần đăng nhập (hoặc phiên đăng nhập đã hết): bấm «Đăng nhập» ở góc trên bên phải rồi làm lại; dữ liệu đã gõ vẫn được giữ trên trình duyệt này.";
   // The archived record being corrected (?sua=<id>), or null. While correcting, the page neither
   // reads nor writes the draft kept in this browser: the archived record is what gets corrected.
@@ -53,13 +58,28 @@ const Forms = (() => {
     return item;
   }
 
-  function removeItem(item) {
+  // Removes an item at once, and offers to put it back where it was, as it was.
+  function removeItem(item, onUndo) {
     const list = item.parentElement;
+    const index = [...list.children].indexOf(item);
     const next = item.nextElementSibling || item.previousElementSibling;
+    const title = item.querySelector(".item-title");
+    const what = title ? title.textContent.trim() : `dòng ${index + 1}`;
     item.remove();
     renumber(list);
     const focusTarget = next ? next.querySelector("input, textarea, select") : list.parentElement.querySelector(".add");
     if (focusTarget) focusTarget.focus();
+    say(`Đã xóa ${what}.`, {
+      label: "Hoàn tác",
+      run: () => {
+        list.insertBefore(item, list.children[index] || null);
+        renumber(list);
+        say(`Đã khôi phục ${what}.`);
+        const first = item.querySelector("input:not([type=radio]), textarea, select");
+        if (first) first.focus();
+        onUndo();
+      },
+    });
   }
 
   // ------------------------------------------------------------------ form ⇄ JSON
@@ -80,7 +100,7 @@ const Forms = (() => {
     const data = {};
     form.querySelectorAll("[name]").forEach((control) => {
       if (control.type === "file" || (control.type === "radio" && !control.checked)) return;
-      const value = control.value;
+      const value = "date" in control.dataset ? Dates.toIso(control.value) : control.value;
       if (value.trim() === "") return;
       const number = Number(value);
       setPath(data, control.name, control.dataset.type === "int" && Number.isInteger(number) ? number : value);
@@ -111,11 +131,41 @@ const Forms = (() => {
       if (control.type === "file") return;
       const value = valueAt(data, control.name);
       if (control.type === "radio") control.checked = (value ?? "") === control.value;
+      else if ("date" in control.dataset) control.value = Dates.fromIso(value ?? "");
       else control.value = value ?? "";
     });
   }
 
   // ------------------------------------------------------------------ errors
+
+  // The error shown for `control` goes as soon as it is edited: the page does not claim an error
+  // the user has already fixed (the service checks again at the next click).
+  function clearErrorOf(control) {
+    if (!control.name || !control.hasAttribute("aria-invalid")) return;
+    form.querySelectorAll(`[name="${CSS.escape(control.name)}"]`).forEach((c) => c.removeAttribute("aria-invalid"));
+    const line = document.getElementById(`e-${control.name}`);
+    if (line) { line.hidden = true; line.textContent = ""; }
+    const summary = document.getElementById("error-summary");
+    summary.querySelectorAll(`li[data-path="${CSS.escape(control.name)}"]`).forEach((entry) => entry.remove());
+    if (!summary.querySelector("li")) { summary.hidden = true; summary.replaceChildren(); }
+    else countErrors(summary);
+  }
+
+  function countErrors(summary) {
+    const count = summary.querySelectorAll("li").length;
+    summary.querySelector("p").textContent = count === 1
+      ? "Phiếu còn 1 lỗi cần sửa:"
+      : `Phiếu còn ${count} lỗi cần sửa (bấm vào một lỗi để tới ô đó):`;
+  }
+
+  // «Dòng 3» (tổng hợp) or «I – Dòng 2» (Phiếu 01) for a control inside an item; "" outside.
+  function rowOf(control) {
+    const item = control && control.closest(".item");
+    if (!item) return "";
+    const title = item.querySelector(".item-title");
+    if (title) return title.textContent.trim();
+    return `Dòng ${[...item.parentElement.children].indexOf(item) + 1}`;
+  }
 
   function clearErrors() {
     form.querySelectorAll(".error").forEach((line) => { line.hidden = true; line.textContent = ""; });
@@ -136,7 +186,6 @@ const Forms = (() => {
     clearErrors();
     const summary = document.getElementById("error-summary");
     const heading = document.createElement("p");
-    heading.textContent = body.message || "Dữ liệu chưa hợp lệ.";
     const listing = document.createElement("ul");
     let first = null;
     const errors = (body.errors && (body.errors.json || body.errors.query)) || {};
@@ -144,13 +193,15 @@ const Forms = (() => {
       const control = controlFor(path);
       const text = messages.join(" ");
       const entry = document.createElement("li");
+      entry.dataset.path = control ? control.name : path;
+      const row = rowOf(control);
       if (control) {
         control.setAttribute("aria-invalid", "true");
         const line = document.getElementById(`e-${control.name}`);
         if (line) { line.textContent = text; line.hidden = false; }
         const link = document.createElement("a");
         link.href = `#${control.id}`;
-        link.textContent = text;
+        link.textContent = row ? `${row} — ${text}` : text;
         link.addEventListener("click", (event) => { event.preventDefault(); control.focus(); });
         entry.appendChild(link);
         first ??= control;
@@ -159,14 +210,54 @@ const Forms = (() => {
       }
       listing.appendChild(entry);
     }
+    if (!listing.children.length) {  // a refusal naming no field: its message is all there is
+      const entry = document.createElement("li");
+      entry.textContent = body.message || "Dữ liệu chưa hợp lệ.";
+      listing.appendChild(entry);
+    }
     summary.append(heading, listing);
+    countErrors(summary);
     summary.hidden = false;
     const target = first || summary;
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
   }
 
-  function say(text) { status.textContent = text; }
+  // The status line sits in the sticky button bar, where the eye is after a click; `action`
+  // ({label, run}) adds a button after the text (e.g. «Hoàn tác»), gone with the next message.
+  function say(text, action = null) {
+    status.replaceChildren(text);
+    if (action) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = action.label;
+      button.addEventListener("click", () => { status.replaceChildren(); action.run(); });
+      status.append(" ", button);
+    }
+  }
+
+  // While a request runs, every button of the bar is disabled and the bar says so: a second
+  // click (a double click on «Tải PDF») does nothing instead of downloading a second file.
+  let working = false;
+  async function busy(text, task) {
+    if (working) return;
+    working = true;
+    const focused = document.activeElement;  // lost while its button is disabled: given back
+    bar.setAttribute("aria-busy", "true");
+    bar.querySelectorAll("button, input").forEach((control) => { control.disabled = true; });
+    say(text);
+    try {
+      await task();
+    } finally {
+      working = false;
+      bar.removeAttribute("aria-busy");
+      bar.querySelectorAll("button, input").forEach((control) => { control.disabled = false; });
+      if (bar.contains(focused) && [null, document.body].includes(document.activeElement)) {
+        focused.focus({ preventScroll: true });
+      }
+    }
+  }
 
   // ------------------------------------------------------------------ requests
 
@@ -195,7 +286,6 @@ const Forms = (() => {
   // The filled form as a file, or null after showing why not.
   async function produce(format) {
     clearErrors();
-    say("Đang tạo phiếu…");
     let response;
     try {
       response = await post(`${api}?format=${format}`, read());
@@ -338,11 +428,36 @@ const Forms = (() => {
 
   function storeDraft() {
     if (correcting) return;
-    try { localStorage.setItem(draftKey, JSON.stringify(read())); } catch (error) { /* full or disabled */ }
+    try {
+      localStorage.setItem(draftKey, JSON.stringify(read()));
+      if (owner === "anon") sessionStorage.setItem(anonymousKey, "typed in this tab");
+    } catch (error) { /* full or disabled */ }
   }
 
+  // This person's draft. One typed before logging in, in this same tab, becomes theirs: the
+  // notice above the form promises that what was typed is kept through the login. One left by
+  // somebody else who never logged in (another tab, an earlier session) is not theirs to see.
   function storedDraft() {
-    try { return JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { return null; }
+    try {
+      if (owner !== "anon" && localStorage.getItem(draftKey) === null &&
+          localStorage.getItem(anonymousKey) !== null && sessionStorage.getItem(anonymousKey) !== null) {
+        sessionStorage.removeItem(anonymousKey);
+        localStorage.setItem(draftKey, localStorage.getItem(anonymousKey));
+        localStorage.removeItem(anonymousKey);
+      }
+      return JSON.parse(localStorage.getItem(draftKey) || "null");
+    } catch (error) { return null; }
+  }
+
+  // What the page starts with, before anything is typed: the place name and the like, from the
+  // controls' own default values (the unit of a unit account is added by prefillUnit).
+  function defaults() {
+    const data = {};
+    form.querySelectorAll("[name]").forEach((control) => {
+      if (control.closest("[data-list]") || control.type === "file") return;
+      if (control.defaultValue) setPath(data, control.name, control.defaultValue);
+    });
+    return data;
   }
 
   function draftName() {
@@ -439,6 +554,7 @@ const Forms = (() => {
 
   // `onChange` runs (debounced) after any edit; `itemTemplates` maps list paths to templates.
   function start({ itemTemplates, onChange = () => {}, onFill = () => {} }) {
+    const startValues = defaults();
     const changed = debounce(() => { storeDraft(); onChange(read()); }, 400);
     // The form from JSON: a draft file, or the archived record being corrected.
     const load = (data) => {
@@ -447,13 +563,14 @@ const Forms = (() => {
       onFill();
       changed();
     };
-    form.addEventListener("input", changed);
-    form.addEventListener("change", changed);
+    const edited = (event) => { clearErrorOf(event.target); changed(); };
+    form.addEventListener("input", edited);
+    form.addEventListener("change", edited);
     form.addEventListener("submit", (event) => event.preventDefault());
     form.addEventListener("click", (event) => {
       const button = event.target.closest("button");
       if (!button) return;
-      if (button.classList.contains("remove")) { removeItem(button.closest(".item")); changed(); return; }
+      if (button.classList.contains("remove")) { removeItem(button.closest(".item"), changed); changed(); return; }
       if (button.dataset.add) {
         const list = form.querySelector(`[data-list="${button.dataset.add}"]`);
         const item = addItem(list, itemTemplates[button.dataset.add]);
@@ -462,16 +579,25 @@ const Forms = (() => {
         return;
       }
       const action = button.dataset.action;
-      if (action === "preview") preview();
-      else if (action === "issue") issue(button);
+      const sends = ["preview", "issue", "pdf", "docx"].includes(action);
+      if (sends) {  // a date the page can tell is wrong is said here, in the page's own format
+        const dateErrors = Dates.errorsIn(form);
+        if (dateErrors) { say(""); showErrors(dateErrors); return; }
+      }
+      if (action === "preview") busy("Đang tạo bản xem trước…", preview);
+      else if (action === "issue") busy("Đang phát hành và lưu phiếu vào hồ sơ…", () => issue(button));
       else if (action === "pdf" || action === "docx") {
-        produce(action).then((file) => { if (file) { saveAs(file.blob, file.name); say(`Đã tải ${file.name}`); } });
+        busy("Đang tạo phiếu…", () => produce(action).then((file) => {
+          if (file) { saveAs(file.blob, file.name); say(`Đã tải ${file.name}`); }
+        }));
       } else if (action === "save-draft") {
         saveAs(new Blob([JSON.stringify(read(), null, 2)], { type: "application/json" }), draftName());
       } else if (action === "clear") {
-        if (window.confirm("Xóa hết dữ liệu đã nhập trên trang này?")) {
+        if (window.confirm("Xóa hết dữ liệu đã nhập trên trang này? (Địa danh, đơn vị được điền lại như lúc mở trang.)")) {
           if (!correcting) localStorage.removeItem(draftKey);
-          load({});
+          clearErrors();
+          load(startValues);
+          say("Đã xóa hết dữ liệu đã nhập.");
         }
       }
     });
@@ -486,6 +612,18 @@ const Forms = (() => {
         say("Tệp này không phải bản nháp JSON hợp lệ.");
       }
     });
+    // The bar's height, for the page's scroll padding (app.css): focus never hides under it.
+    new ResizeObserver(() => {
+      document.documentElement.style.setProperty("--bar-height", `${bar.offsetHeight}px`);
+    }).observe(bar);
+    // Chromium scrolls a focused control into view without the scroll padding when it is partly
+    // visible already: bring up what the Tab key moved under the bar.
+    form.addEventListener("focusin", (event) => {
+      // Only focus from the keyboard: scrolling under a mouse press would lose its click.
+      if (bar.contains(event.target) || !event.target.matches(":focus-visible")) return;
+      const hidden = event.target.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+      if (hidden > 0) window.scrollBy(0, hidden + 16);
+    });
     const draft = correcting ? null : storedDraft();
     if (draft) { fill(draft, itemTemplates); say("Đã khôi phục bản nháp lưu trên trình duyệt này."); }
     prefillUnit();
@@ -494,5 +632,5 @@ const Forms = (() => {
     if (correcting) openForCorrection(load);
   }
 
-  return { form, api, read, fill, addItem, renumber, post, start, say, clearErrors, debounce };
+  return { form, api, read, fill, addItem, renumber, post, start, say, clearErrors, debounce, busy };
 })();

@@ -6,6 +6,7 @@
   const rows = document.getElementById("rows");
   const totals = document.getElementById("totals");
   const importError = document.getElementById("import-error");
+  const importChoice = document.getElementById("import-choice");
   const templates = { rows: "row-template" };
   const LEVELS = { tot: "Tốt", trung_binh: "TB", kem: "Kém" };
 
@@ -24,17 +25,50 @@
       !row.querySelector('input[type="radio"]:checked:not([value=""])');
   }
 
-  // Appends imported rows after the rows already typed (dropping empty ones).
-  function append(imported) {
+  // Puts imported rows after the rows already typed (dropping empty ones), or in their place.
+  function place(imported, replace, replacing = true) {
     const data = Forms.read();
-    const kept = (data.rows || []).filter((_, i) => !isEmpty(rows.children[i]));
+    const kept = replace ? [] : (data.rows || []).filter((_, i) => !isEmpty(rows.children[i]));
     Forms.fill({ ...data, rows: kept.concat(imported) }, templates);
     count();
     Forms.form.dispatchEvent(new Event("change"));
+    const done = replace && replacing ? `Đã thay các dòng cũ bằng ${imported.length} dòng từ bảng tính.`
+      : `Đã nhập ${imported.length} dòng${kept.length ? `, sau ${kept.length} dòng đã có` : ""}.`;
+    Forms.say(done);
+    importNote(done);
+  }
+
+  // A message beside the import controls (where the user looks after choosing a file), with
+  // buttons when there is something to choose.
+  function importNote(text, choices = []) {
+    importChoice.replaceChildren(text);
+    choices.forEach(([label, run, primary]) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      if (primary) button.className = "primary";
+      button.addEventListener("click", () => { importChoice.replaceChildren(); importChoice.hidden = true; run(); });
+      importChoice.append(" ", button);
+    });
+    importChoice.hidden = false;
+    if (choices.length) importChoice.querySelector("button").focus();
+  }
+
+  // Rows already typed: importing a second file (or the same one again) asks whether the new
+  // rows replace them or go after them, instead of doubling the list without a word.
+  function offer(imported) {
+    const typed = [...rows.children].filter((row) => !isEmpty(row)).length;
+    if (!typed) { place(imported, true, false); return; }
+    importNote(`Bảng đang có ${typed} dòng; bảng tính có ${imported.length} dòng. `, [
+      ["Thay các dòng đang có", () => place(imported, true), true],
+      ["Thêm vào sau các dòng đang có", () => place(imported, false)],
+      ["Thôi, không nhập", () => Forms.say("Chưa nhập dòng nào.")],
+    ]);
   }
 
   async function importFrom(body) {
     importError.hidden = true;
+    importChoice.hidden = true;
     const token = document.querySelector('meta[name="csrf-token"]').content;
     let response;
     try {
@@ -51,11 +85,10 @@
       return;
     }
     if (!answer.rows.length) {
-      Forms.say("Bảng tính không có dòng nào.");
+      importNote("Bảng tính không có dòng nào.");
       return;
     }
-    append(answer.rows);
-    Forms.say(`Đã nhập ${answer.rows.length} dòng.`);
+    offer(answer.rows);
   }
 
   document.getElementById("import-file").addEventListener("change", (event) => {
@@ -78,7 +111,10 @@
 
   Forms.form.addEventListener("change", count);
   new MutationObserver(count).observe(rows, { childList: true });
-  Forms.start({ itemTemplates: templates, onFill: count });
-  if (!rows.children.length) { Forms.addItem(rows, "row-template"); }
-  count();
+  // The form always has a row to type in: at first, after «Xóa hết», after an empty draft.
+  function atLeastOneRow() {
+    if (!rows.children.length) Forms.addItem(rows, "row-template");
+    count();
+  }
+  Forms.start({ itemTemplates: templates, onFill: atLeastOneRow });
 })();
