@@ -66,7 +66,8 @@ def test_issue_a_batch_follow_it_and_find_the_forms(page, site, tmp_path):
         assert load_workbook(template).worksheets[0].title == "Phiếu 01"
 
     fill(page, sheet(tmp_path, [*ROWS, BAD_ROW]), 11)
-    page.get_by_label("Ngày ký").fill("2026-11-24")
+    page.get_by_role("textbox", name="Ngày ký").fill("24112026")  # typed as ngày/tháng/năm, sent as ISO
+    expect(page.get_by_role("textbox", name="Ngày ký")).to_have_value("24/11/2026")
     page.get_by_label("Họ tên thủ trưởng").fill("Trần Văn Bình")
     expect(page.get_by_label("Địa danh")).to_have_value("Nam Từ Liêm")
     page.get_by_role("button", name="Phát hành cả lô").click()
@@ -100,6 +101,10 @@ def test_issue_a_batch_follow_it_and_find_the_forms(page, site, tmp_path):
     assert sorted(names) == sorted([AN, BINH])
     expect(page.locator("table.records")).not_to_contain_text(CUONG)
     shot(page, "phat-hanh-lo-ho-so")
+    listed = page.request.get(f"{site.url}/api/v1/documents?form=phieu-01&year=2026&month=11").json()
+    record = listed[0] if isinstance(listed, list) else listed["items"][0]
+    stored = page.request.get(f"{site.url}/api/v1/documents/{record['id']}/json").json()
+    assert stored["signed_on"] == "2026-11-24"
 
     # The unit month page: the forms, and the print packet from the archive.
     page.goto(f"{site.url}/phat-hanh-lo/{job_id}")
@@ -337,3 +342,13 @@ def test_the_month_page_names_the_tong_hop_version_a_change_replaces(page, site,
     again.click()
     expect(page.locator(".flash-ok")).to_contain_text(", bản 2, thay bản 1.", timeout=DONE_WAIT)
     expect(page.locator("table.versions tbody tr")).to_have_count(2)
+
+
+def test_a_date_that_does_not_exist_is_refused_before_sending(page, site, tmp_path):
+    log_in(page, site, "anh", "/phat-hanh-lo")
+    fill(page, sheet(tmp_path, ROWS), 10)
+    page.get_by_role("textbox", name="Ngày ký").fill("31022026")
+    page.get_by_role("button", name="Phát hành cả lô").click()
+    expect(page.get_by_role("alert")).to_have_text("Ngày ký: 31/02/2026 không phải ngày có thật")
+    expect(page.get_by_role("textbox", name="Ngày ký")).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(f"{site.url}/phat-hanh-lo")

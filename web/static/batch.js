@@ -115,10 +115,19 @@
       file.focus();
       return;
     }
+    const dateField = form.elements.namedItem("signed_on");
+    const badDate = Dates.problem(dateField.value);
+    if (badDate) {
+      dateField.setAttribute("aria-invalid", "true");
+      showAlert(`${dateField.dataset.date}: ${badDate}`);
+      dateField.focus();
+      return;
+    }
     const data = new FormData();
     data.append("file", chosen, chosen.name);
     for (const name of FIELDS) {
-      const value = form.elements.namedItem(name).value.trim();
+      const raw = form.elements.namedItem(name).value.trim();
+      const value = name === "signed_on" ? Dates.toIso(raw) : raw;
       if (value !== "") data.append(name, value);
     }
     const period = { year: form.elements.namedItem("year").value.trim(), month: form.elements.namedItem("month").value };
