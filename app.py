@@ -72,6 +72,11 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # A Word template installed by the secretariat (archive/template_check.py): its file, its
+    # parts and their size unpacked (a zip bomb is refused before it is unpacked).
+    "TEMPLATE_MAX_BYTES": 1024 * 1024,
+    "TEMPLATE_MAX_PARTS": 100,
+    "TEMPLATE_MAX_UNPACKED_BYTES": 10 * 1024 * 1024,
     # Pages one form may print, as estimated before it is made (schemas/common.py).
     "MAX_FORM_PAGES": 100,
     # Line breaks and tabs in one form, and in one of its cells (schemas/common.py, fields.py).
