@@ -75,12 +75,13 @@ def of_record(store, document):
     return from_bytes(store.get(document.template_sha256), document.template_version)
 
 
-def refill(store, settings, converter, document):
-    """The record's PDF/A made again from its stored data, with its code and its own template."""
+def refill(store, settings, converter, document, fmt="pdf"):
+    """The record made again from its stored data, with its code and its own template: its
+    PDF/A, or its DOCX (bytes)."""
     data = SCHEMAS[document.form]().load(issued_data(store, document))
-    return make_document(FORMS[document.form], data, "pdf", settings=settings,
+    return make_document(FORMS[document.form], data, fmt, settings=settings,
                          converter=converter, archive_code=document.code, pdfa=True,
-                         template=of_record(store, document))
+                         template=of_record(store, document)).content
 
 
 def guess_form(content, settings):

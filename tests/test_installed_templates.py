@@ -1,0 +1,276 @@
+"""Word templates the secretariat edits (issue 18), with the real LibreOffice and the real
+database: the built-in template opened and changed as Word would, installed from the command
+line, and what users then print; the mistakes the check catches, and that nothing changes for
+users when it does; a unit's own template; rolling back; records naming their template."""
+
+import io
+import zipfile
+
+import pytest
+from docx import Document as open_docx
+from docx.shared import Mm
+from pypdf import PdfReader
+from sqlalchemy import select
+from test_layout import assert_a4_landscape, check_tong_hop, page_texts, tong_hop_body
+
+from archive import templates
+from archive.models import Document, FormTemplate
+from conftest import example, unit_b_body
+from documents.template import built_in
+from forms import FORMS
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEADER = "ĐẢNG BỘ QUẬN NAM TỪ LIÊM"
+TITLES = {"tong-hop": ("PHIẾU TỔNG HỢP ĐÁNH GIÁ, NHẬN DIỆN", "PHIẾU TỔNG HỢP KẾT QUẢ THÁNG"),
+          "phieu-01": ("PHIẾU ĐÁNH GIÁ, NHẬN DIỆN", "PHIẾU TỰ ĐÁNH GIÁ, NHẬN DIỆN")}
+
+
+def edited(slug, *changes, margin_left_mm=None):
+    """The built-in template opened with python-docx, `changes` (old, new) made in the text of
+    its paragraphs (body, cells, footers), saved: what a person does in Word."""
+    document = open_docx(io.BytesIO(built_in(FORMS[slug].TEMPLATE).content))
+    parts = [document.element, *(footer._element for footer in (
+        document.sections[0].footer, document.sections[0].first_page_footer))]
+    for old, new in changes:
+        found = False
+        for part in parts:
+            for text in part.iter(f"{W}t"):
+                if text.text and old in text.text:
+                    text.text, found = text.text.replace(old, new), True
+        assert found, old
+    if margin_left_mm is not None:
+        document.sections[0].left_margin = Mm(margin_left_mm)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def secretariat_edit(slug, title=None):
+    return edited(slug, ("{{ issuer_parent }}", HEADER),
+                  (TITLES[slug][0], title or TITLES[slug][1]), margin_left_mm=25)
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["templates", *map(str, args)])
+
+
+def saved(tmp_path, content, name="mau.docx"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def text_of(pdf):
+    return "".join(page_texts(pdf))
+
+
+def squashed(text):
+    return "".join(text.split())
+
+
+def test_a_template_edited_in_word_is_installed_and_printed(archive, tmp_path):
+    app = archive.app
+    exported = tmp_path / "tong-hop.docx"
+    result = run(app, "export", "tong-hop", exported)
+    assert result.exit_code == 0 and "mẫu gốc" in result.output
+    assert exported.read_bytes() == built_in("tong_hop.docx").content
+
+    body = tong_hop_body(20)
+    built = archive.post("/api/v1/tong-hop", "unit_a", json=body).data
+    file = saved(tmp_path, secretariat_edit("tong-hop"))
+    preview = tmp_path / "xem-truoc"
+    result = run(app, "install", "tong-hop", file, "--preview", preview)
+    assert result.exit_code == 0, result.output
+    assert "Đã cài Phiếu tổng hợp bản 1 cho toàn đảng bộ" in result.output
+    previews = sorted(path.name for path in preview.iterdir())
+    assert previews == ["Phiếu trống.pdf", "Phiếu điền theo dữ liệu mẫu.pdf"]
+
+    # The form the unit prints: the new header and title, the old ones gone, the layout rules.
+    response = archive.post("/api/v1/tong-hop", "unit_a", json=body)
+    assert response.status_code == 200, response.json
+    pages = page_texts(response.data)
+    assert squashed(HEADER) in pages[0] and squashed(TITLES["tong-hop"][1]) in pages[0]
+    assert squashed(TITLES["tong-hop"][0]) not in pages[0]
+    assert "ỦYBANNHÂNDÂNQUẬN" not in pages[0]
+    check_tong_hop(pages, 20)
+    assert_a4_landscape(response.data)
+    # The left margin is 25 mm, not 30: the names print 5 mm further left.
+    moved = _left_of(built, "Người số 1") - _left_of(response.data, "Người số 1")
+    assert abs(moved - Mm(5).pt) < 0.5, moved
+
+    # The print packet composes it: the tổng hợp first, with its new title.
+    packet = archive.post("/api/v1/packet", "unit_a", json={
+        "tong_hop": tong_hop_body(4), "phieu_01": [example("phieu-01")]})
+    assert packet.status_code == 200, packet.json
+    reader = PdfReader(io.BytesIO(packet.data))
+    starts = sorted(reader.get_destination_page_number(item) for item in reader.outline)
+    packet_pages = page_texts(packet.data)
+    check_tong_hop(packet_pages[:starts[1]], 4)
+    assert squashed(TITLES["tong-hop"][1]) in packet_pages[0]
+    assert squashed(TITLES["phieu-01"][0]) in packet_pages[starts[1]]  # still the built-in
+
+    # The archived record names its template, and prints with it.
+    issued = archive.issue(example("tong-hop"), form="tong-hop")
+    with archive.sessions() as db:
+        record = db.get(Document, issued["id"])
+        row = db.scalar(select(FormTemplate))
+        assert (record.template_version, record.template_sha256) == (1, row.sha256)
+    pdf = archive.get(issued["links"]["pdf"], "unit_a").data
+    assert squashed(TITLES["tong-hop"][1]) in text_of(pdf)
+
+
+def _left_of(pdf, text):
+    """Where page 1 starts drawing `text`, from the left, in points."""
+    xs = []
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    page.extract_text(visitor_text=lambda drawn, cm, tm, *_: drawn.startswith(text) and xs.append(
+        tm[4] * cm[0] + cm[4]))
+    return min(xs)
+
+
+def test_the_example_of_each_form_shows_the_change(archive, tmp_path):
+    app = archive.app
+    result = run(app, "install", "phieu-01", saved(tmp_path, secretariat_edit("phieu-01")))
+    assert result.exit_code == 0, result.output
+    response = archive.post("/api/v1/phieu-01", "unit_a", json=example("phieu-01"))
+    first = page_texts(response.data)[0]
+    assert squashed(HEADER) in first and squashed(TITLES["phieu-01"][1]) in first
+    assert_a4_landscape(response.data)
+
+
+MISTAKES = {
+    "a broken tag": (
+        lambda: edited("tong-hop", ("{{ row.full_name }}", "{{ row.full_name }")),
+        ["Thẻ chưa đóng hoặc thiếu dấu ngoặc ở bảng 2, hàng 4, ô 2: «{{ row.full_name }»"]),
+    "an unknown variable": (
+        lambda: edited("tong-hop", ("{{ row.full_name }}", "{{ row.ho_ten }}")),
+        ["Biến «row.ho_ten» không có trong Phiếu tổng hợp (bảng 2, hàng 4, ô 2: "
+         "«{{ row.ho_ten }}»)"]),
+    "a missing row loop": (
+        lambda: edited("tong-hop", ("{%tr for row in rows %}", "")),
+        ["Thẻ sai ở bảng 2, hàng 5, ô 1: «{%tr endfor %}» — thẻ đóng không khớp với thẻ mở nào"]),
+    "a row loop that is not a row's": (
+        lambda: edited("tong-hop", ("{%tr for row in rows %}", "{% for row in rows %}")),
+        ["Vòng lặp «{% for row in rows %}» phải nằm một mình trong một hàng của bảng, viết "
+         "«{%tr for …%}» (bảng 2, hàng 3, ô 1)"]),
+    "a required tag deleted": (
+        lambda: edited("tong-hop", ("{{ row.shortcomings }}", "")),
+        ["Mẫu thiếu thẻ «{{ row.shortcomings }}» (Tồn tại) mà Phiếu tổng hợp cần"]),
+    "the footer's archive code deleted": (
+        lambda: edited("tong-hop", ("{{ archive_stamp.code }}", "")),
+        ["Chân trang (trang đầu) phải giữ nguyên dòng", "Chân trang (các trang) phải giữ"]),
+    "a call escaping the sandbox": (
+        lambda: edited("tong-hop", ("{{ month_line }}",
+                                    "{{ month_line.__class__.__mro__[1].__subclasses__() }}")),
+        ["Mẫu chỉ được in dữ liệu của phiếu, lặp và điều kiện; không được gọi hàm"]),
+    "a bottom margin without room for the QR code": (
+        lambda: _margin("tong-hop", bottom=12),
+        ["Lề dưới 12 mm không đủ chỗ cho mã lưu trữ và mã QR"]),
+    "not a Word file": (lambda: b"%PDF-1.7 not a template", ["không phải tệp Word (.docx)"]),
+}
+
+
+def _margin(slug, bottom):
+    document = open_docx(io.BytesIO(built_in(FORMS[slug].TEMPLATE).content))
+    document.sections[0].bottom_margin = Mm(bottom)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _deleted_head_row():
+    document = open_docx(io.BytesIO(built_in("tong_hop.docx").content))
+    table = document.tables[1]._tbl
+    table.remove(table.tr_lst[1])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+MISTAKES["a deleted head row"] = (_deleted_head_row, [
+    "Bảng 2 phải giữ 2 hàng tiêu đề ở đầu bảng, đánh dấu «Lặp lại hàng tiêu đề ở đầu mỗi "
+    "trang» (Repeat as header row); hiện còn 1"])
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_mistake_is_refused_with_its_place_and_nothing_changes(archive, tmp_path, mistake):
+    make, messages = MISTAKES[mistake]
+    before = archive.post("/api/v1/tong-hop", "unit_a", json=example("tong-hop"))
+    file = saved(tmp_path, make())
+    result = run(archive.app, "install", "tong-hop", file)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Mẫu chưa dùng được:") or \
+        "không phải tệp Word" in result.output, result.output
+    for message in messages:
+        assert message in result.output, result.output
+    checked = run(archive.app, "check", file, "--form", "tong-hop")
+    assert checked.exit_code == 1 and messages[0] in checked.output
+    assert archive.count(FormTemplate) == 0
+    assert "Chưa cài mẫu nào" in run(archive.app, "list").output
+    after = archive.post("/api/v1/tong-hop", "unit_a", json=example("tong-hop"))
+    assert page_texts(after.data) == page_texts(before.data)
+
+
+def test_a_unit_s_template_reaches_that_unit_only(archive, tmp_path):
+    file = saved(tmp_path, secretariat_edit("tong-hop"))
+    result = run(archive.app, "install", "tong-hop", file, "--unit", "noi-vu")
+    assert result.exit_code == 0 and "cho đơn vị noi-vu" in result.output, result.output
+    title = squashed(TITLES["tong-hop"][1])
+    own = archive.post("/api/v1/tong-hop", "unit_a", json=example("tong-hop"))
+    other = archive.post("/api/v1/tong-hop", "unit_b", json=unit_b_body(example("tong-hop")))
+    district = archive.post("/api/v1/tong-hop", "secretariat", json=example("tong-hop"))
+    assert title in text_of(own.data)
+    assert title not in text_of(other.data) and title not in text_of(district.data)
+    issued = archive.issue(unit_b_body(example("tong-hop")), who="unit_b", form="tong-hop")
+    with archive.sessions() as db:
+        assert db.get(Document, issued["id"]).template_version == 0  # the built-in one
+
+    # A district-wide template reaches the other units; the unit keeps its own.
+    district_file = saved(tmp_path, secretariat_edit("tong-hop", "PHIẾU TỔNG HỢP CỦA ĐẢNG BỘ"),
+                          "chung.docx")
+    assert run(archive.app, "install", "tong-hop", district_file).exit_code == 0
+    other = archive.post("/api/v1/tong-hop", "unit_b", json=unit_b_body(example("tong-hop")))
+    own = archive.post("/api/v1/tong-hop", "unit_a", json=example("tong-hop"))
+    assert "PHIẾUTỔNGHỢPCỦAĐẢNGBỘ" in text_of(other.data) and title in text_of(own.data)
+    listing = run(archive.app, "list").output
+    assert "* tong-hop\tbản 2\ttoàn đảng bộ" in listing
+    assert "* tong-hop\tbản 1\tnoi-vu" in listing
+
+
+def _parts(docx):
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_a_rollback_restores_the_previous_output_byte_for_byte(archive, tmp_path):
+    app, body = archive.app, example("tong-hop")
+    first = saved(tmp_path, secretariat_edit("tong-hop"), "1.docx")
+    second = saved(tmp_path, secretariat_edit("tong-hop", "PHIẾU TỔNG HỢP BẢN HAI"), "2.docx")
+    assert run(app, "install", "tong-hop", first).exit_code == 0
+    before = archive.post("/api/v1/tong-hop?format=docx", "unit_a", json=body).data
+    issued = archive.issue(body, form="tong-hop")
+    assert run(app, "install", "tong-hop", second).exit_code == 0
+    changed = archive.post("/api/v1/tong-hop?format=docx", "unit_a", json=body).data
+    assert _parts(changed)["word/document.xml"] != _parts(before)["word/document.xml"]
+
+    # The old record, filled again, uses its own template version, not the current one.
+    with archive.sessions() as db:
+        record = db.get(Document, issued["id"])
+        again = templates.refill(archive.store, app.config, app.extensions["converter"],
+                                 record, "docx")
+        assert _parts(again) == _parts(archive.store.get(record.docx_sha256))
+
+    result = run(app, "rollback", "tong-hop", 1)
+    assert result.exit_code == 0 and "Đang dùng Phiếu tổng hợp bản 1" in result.output
+    after = archive.post("/api/v1/tong-hop?format=docx", "unit_a", json=body).data
+    assert _parts(after) == _parts(before)
+    assert "* tong-hop\tbản 1" in run(app, "list").output
+
+    result = run(app, "rollback", "tong-hop", 0)
+    assert result.exit_code == 0
+    built = archive.post("/api/v1/tong-hop?format=docx", "unit_a", json=body).data
+    assert squashed(TITLES["tong-hop"][0]) in text_of(
+        archive.post("/api/v1/tong-hop", "unit_a", json=body).data)
+    assert _parts(built) != _parts(before)
+    result = run(app, "rollback", "tong-hop", 7)
+    assert result.exit_code == 1 and "Mẫu «tong-hop» không có bản 7." in result.output
