@@ -274,3 +274,46 @@ def test_a_rollback_restores_the_previous_output_byte_for_byte(archive, tmp_path
     assert _parts(built) != _parts(before)
     result = run(app, "rollback", "tong-hop", 7)
     assert result.exit_code == 1 and "Mẫu «tong-hop» không có bản 7." in result.output
+
+
+def _repacked(slug, change):
+    """The built-in template with `change(name, data)` applied to each of its parts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(built_in(FORMS[slug].TEMPLATE).content)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, change(name, source.read(name)))
+    return out.getvalue()
+
+
+def _bomb():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("[Content_Types].xml", "<Types/>")
+        target.writestr("word/document.xml", b"<" + b" " * (20 * 1024 * 1024) + b"/>")
+    return out.getvalue()
+
+
+ATTACKS = {
+    "a zip bomb": (_bomb, "khi giải nén nặng 20480 KB, quá giới hạn 10240 KB "
+                          "(TEMPLATE_MAX_UNPACKED_BYTES)"),
+    "an XML entity": (lambda: _repacked("tong-hop", lambda name, data: data.replace(
+        b"<w:document ", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document ')
+        if name == "word/document.xml" else data), "có khai báo DOCTYPE/ENTITY trong "
+                                                   "word/document.xml"),
+    "a link to a file outside": (lambda: _repacked("tong-hop", lambda name, data: data.replace(
+        b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/image" Target="http://10.0.0.1/x.png" '
+        b'TargetMode="External"/></Relationships>') if name == "word/_rels/document.xml.rels"
+        else data), "liên kết tới tệp hoặc địa chỉ bên ngoài (http://10.0.0.1/x.png)"),
+    "a file too large": (lambda: b"PK" + b"\0" * (1024 * 1024 + 1),
+                         "quá giới hạn 1024 KB (TEMPLATE_MAX_BYTES)"),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_an_attack_in_a_template_is_refused_before_it_is_unpacked(archive, tmp_path, attack):
+    make, message = ATTACKS[attack]
+    result = run(archive.app, "install", "tong-hop", saved(tmp_path, make()))
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert archive.count(FormTemplate) == 0
