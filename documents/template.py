@@ -26,7 +26,12 @@ class Template:
 
     @property
     def label(self):
-        return "mẫu gốc" if self.version == BUILT_IN else f"bản {self.version}"
+        return version_label(self.version)
+
+
+def version_label(version):
+    """A template's version as people read it: «mẫu gốc», «bản 3»."""
+    return "mẫu gốc" if version == BUILT_IN else f"bản {version}"
 
 
 def from_bytes(content, version=BUILT_IN):

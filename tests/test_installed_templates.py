@@ -12,10 +12,11 @@ from docx.shared import Mm
 from pypdf import PdfReader
 from sqlalchemy import select
 from test_layout import assert_a4_landscape, check_tong_hop, page_texts, tong_hop_body
+from test_web_archive import page_token
 
 from archive import templates
 from archive.models import Document, FormTemplate
-from conftest import example, unit_b_body
+from conftest import PASSWORD, example, unit_b_body
 from documents.template import built_in
 from forms import FORMS
 
@@ -48,6 +49,14 @@ def edited(slug, *changes, margin_left_mm=None):
 def secretariat_edit(slug, title=None):
     return edited(slug, ("{{ issuer_parent }}", HEADER),
                   (TITLES[slug][0], title or TITLES[slug][1]), margin_left_mm=25)
+
+
+def login(app, username):
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={
+        "username": username, "password": PASSWORD, "csrf_token": page_token(client)})
+    assert response.status_code == 303
+    return client
 
 
 def run(app, *args):
@@ -117,6 +126,10 @@ def test_a_template_edited_in_word_is_installed_and_printed(archive, tmp_path):
         assert (record.template_version, record.template_sha256) == (1, row.sha256)
     pdf = archive.get(issued["links"]["pdf"], "unit_a").data
     assert squashed(TITLES["tong-hop"][1]) in text_of(pdf)
+    assert issued["template"] == {"version": 1, "label": "bản 1", "sha256": row.sha256}
+    page = login(app, "unit_a").get(f"/ho-so/{issued['id']}").get_data(as_text=True)
+    assert (f"<dt>Mẫu phiếu</dt><dd>bản 1 <span class=\"muted\">(SHA-256 <code>"
+            f"{row.sha256[:12]}</code>)</span></dd>") in page
 
 
 def _left_of(pdf, text):

@@ -19,6 +19,7 @@ from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
 from auth import access, context
+from documents.template import version_label
 from forms import FORMS, clock
 from schemas.archive import DocumentQuerySchema
 from web import bp
@@ -57,6 +58,9 @@ def file_size(size):
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+bp.app_template_global("template_label")(version_label)
 
 
 @bp.app_template_global()
