@@ -33,17 +33,18 @@ _ASSESSMENT = (("result", "kết quả"), ("cause", "nguyên nhân"),
 
 
 def _item_tags(section):
-    each = f"sections.{section}[]"
+    each, number = f"sections.{section}[]", SECTIONS[section][0].rstrip(".")
     return (
         Tag(f"sections.{section}", f"{{%tr for item in sections.{section} %}}",
-            f"Vòng lặp các dòng của mục {SECTIONS[section][0]}"),
-        Tag(f"{each}.content", "{{ item.content }}", "Nội dung"),
-        *(Tag(f"{each}.{who}.{key}", f"{{{{ item.{who}.{key} }}}}", f"{whose}: {label}")
+            f"Vòng lặp các dòng của mục {number}"),
+        Tag(f"{each}.content", "{{ item.content }}", f"Nội dung, mục {number}"),
+        *(Tag(f"{each}.{who}.{key}", f"{{{{ item.{who}.{key} }}}}",
+              f"{whose}: {label}, mục {number}")
           for who, whose in (("self", "Tự đánh giá"), ("authority", "Cấp có thẩm quyền"))
           for key, label in _ASSESSMENT),
-        Tag(f"{each}.note", "{{ item.note }}", "Ghi chú"),
+        Tag(f"{each}.note", "{{ item.note }}", f"Ghi chú, mục {number}"),
         Tag(f"{each}.whole", "{{ item.whole }}",
-            "Giữ dòng trên một trang (thuộc tính của hàng, đừng xóa)"),
+            f"Giữ dòng trên một trang (thuộc tính của hàng, mục {number})"),
     )
 
 

@@ -5,6 +5,7 @@ users when it does; a unit's own template; rolling back; records naming their te
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
@@ -330,3 +331,11 @@ def test_an_attack_in_a_template_is_refused_before_it_is_unpacked(archive, tmp_p
     result = run(archive.app, "install", "tong-hop", saved(tmp_path, make()))
     assert result.exit_code == 1 and message in result.output, result.output
     assert archive.count(FormTemplate) == 0
+
+
+def test_the_guide_lists_every_tag():
+    from forms.template_tags import TAGS
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "TEMPLATES.md").read_text("utf-8")
+    for tags in TAGS.values():
+        for tag in tags:
+            assert f"`{tag.written}`" in guide, tag.written
