@@ -28,6 +28,7 @@ from api.health import bp as health_bp
 from api.jobs import bp as jobs_bp
 from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
+from api.templates import bp as templates_bp
 from api.units import bp as units_bp
 from documents import pagination
 from documents.make import make_document
@@ -182,7 +183,7 @@ def create_app(test_config=None, *, converter=None):
     # The API's posts are checked for CSRF in auth.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
     for blueprint in [*(form_blueprint(slug) for slug in FORMS), packet_bp, documents_bp,
-                      admin_bp, units_bp, excused_bp, reports_bp, jobs_bp]:
+                      admin_bp, units_bp, excused_bp, reports_bp, jobs_bp, templates_bp]:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)

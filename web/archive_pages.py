@@ -81,7 +81,8 @@ def account():
             "role_label": principal.role.label if principal else None,
             "reads_records": access.can(Permission.READ_DOCUMENTS),
             "issues_batches": access.can(Permission.ISSUE),
-            "reads_audit": access.can(Permission.READ_AUDIT)}
+            "reads_audit": access.can(Permission.READ_AUDIT),
+            "manages_templates": access.can(Permission.MANAGE_TEMPLATES)}
 
 
 def error_page(status, title, message):
