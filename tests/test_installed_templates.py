@@ -4,6 +4,7 @@ line, and what users then print; the mistakes the check catches, and that nothin
 users when it does; a unit's own template; rolling back; records naming their template."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -339,3 +340,74 @@ def test_the_guide_lists_every_tag():
     for tags in TAGS.values():
         for tag in tags:
             assert f"`{tag.written}`" in guide, tag.written
+
+
+def test_the_page_shows_the_check_s_messages_the_preview_and_activates(archive):
+    client = login(archive.app, "secretariat")
+    page = client.get("/mau-phieu")
+    assert page.status_code == 200 and "Chưa cài mẫu nào" in page.get_data(as_text=True)
+    token = page_token(client, "/mau-phieu")
+
+    def upload(content):
+        return client.post("/mau-phieu/kiem-tra", data={
+            "csrf_token": token, "form": "tong-hop", "unit": "",
+            "file": (io.BytesIO(content), "mau.docx")})
+
+    refused = upload(edited("tong-hop", ("{{ row.full_name }}", "{{ row.ho_ten }}")))
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Mẫu chưa dùng được" in text
+    assert ("Biến «row.ho_ten» không có trong Phiếu tổng hợp (bảng 2, hàng 4, ô 2: "
+            "«{{ row.ho_ten }}»)") in text
+    assert archive.count(FormTemplate) == 0
+
+    checked = upload(secretariat_edit("tong-hop"))
+    text = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Mẫu đạt: Phiếu tổng hợp, cho toàn đảng bộ" in text
+    previews = re.findall(r'<iframe src="(/mau-phieu/xem-truoc/[0-9a-f]{64}\.pdf)"', text)
+    assert len(previews) == 2
+    preview = client.get(previews[0])
+    assert preview.mimetype == "application/pdf"
+    assert squashed(TITLES["tong-hop"][1]) in text_of(preview.data)
+    assert client.get("/mau-phieu/xem-truoc/" + "0" * 64 + ".pdf").status_code == 404
+    assert archive.count(FormTemplate) == 0  # checked, not yet in use
+
+    digest = re.search(r'name="sha256" value="([0-9a-f]{64})"', text).group(1)
+    activated = client.post("/mau-phieu/kich-hoat", data={"csrf_token": token, "sha256": digest})
+    assert activated.status_code == 303
+    text = client.get("/mau-phieu").get_data(as_text=True)
+    assert "Đã kích hoạt Phiếu tổng hợp bản 1 cho toàn đảng bộ" in text
+    assert "<strong>đang dùng</strong>" in text
+    response = archive.post("/api/v1/tong-hop", "unit_a", json=example("tong-hop"))
+    assert squashed(TITLES["tong-hop"][1]) in text_of(response.data)
+    again = client.post("/mau-phieu/kich-hoat", data={"csrf_token": token, "sha256": digest})
+    assert "Chưa có tệp mẫu đã kiểm tra để kích hoạt" in client.get(
+        again.location).get_data(as_text=True)
+    assert login(archive.app, "unit_a").get("/mau-phieu").status_code == 403
+
+
+def test_the_api_checks_installs_and_rolls_back(archive):
+    def post(path, content):
+        return archive.post(f"/api/v1/templates/tong-hop{path}", "admin",
+                            data={"file": (io.BytesIO(content), "mau.docx")})
+
+    refused = post("/check", _margin("tong-hop", bottom=12))
+    assert refused.status_code == 422
+    assert refused.json["errors"]["files"]["file"][0].startswith(
+        "Lề dưới 12 mm không đủ chỗ cho mã lưu trữ và mã QR")
+    content = secretariat_edit("tong-hop")
+    assert post("/check", content).json == {
+        "ok": True, "previews": ["Phiếu điền theo dữ liệu mẫu", "Phiếu trống"]}
+    installed = post("", content)
+    assert installed.status_code == 201, installed.json
+    assert (installed.json["version"], installed.json["active"], installed.json["unit"],
+            installed.json["installed_by"]) == (1, True, None, "admin")
+    download = archive.get("/api/v1/templates/tong-hop/docx", "secretariat")
+    assert download.data == content
+    assert archive.get("/api/v1/templates", "unit_a").status_code == 403
+    rolled = archive.post("/api/v1/templates/tong-hop/rollback", "admin", json={"version": 0})
+    assert rolled.status_code == 200 and [row["active"] for row in rolled.json] == [False]
+    assert archive.get("/api/v1/templates/tong-hop/docx", "admin").data == \
+        built_in("tong_hop.docx").content
+    missing = archive.post("/api/v1/templates/tong-hop/rollback", "admin", json={"version": 9})
+    assert missing.status_code == 404 and missing.json["message"] == \
+        "Mẫu «tong-hop» không có bản 9."
