@@ -50,6 +50,10 @@ FILTERS = {"upper", "lower", "title", "capitalize", "trim", "default", "d", "e",
 TESTS = {"defined", "undefined", "none", "string", "number"}
 LOOP = {key: None for key in ("index", "index0", "revindex", "revindex0", "first", "last",
                               "length")}
+# Word fields that fetch a file or an address, or ask another program, when the document is laid
+# out: LibreOffice would follow them while converting.
+OUTSIDE_FIELD = re.compile(rb'(?:w:instr="|<w:instrText[^>]*>)\s*(INCLUDEPICTURE|INCLUDETEXT|'
+                           rb'DDEAUTO|DDE|LINK|IMPORT|INCLUDE)\b', re.IGNORECASE)
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           load_dtd=False)
@@ -112,6 +116,10 @@ def read_package(content, settings):
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
         raise TemplateRefused([not_word]) from None
     for name, data in parts.items():
+        field = OUTSIDE_FIELD.search(data)
+        if field:
+            raise TemplateRefused([f"Tệp mẫu có trường {field.group(1).decode()} lấy nội dung từ "
+                                   "tệp hay chương trình bên ngoài; hãy xóa trường này."])
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise TemplateRefused([f"Tệp mẫu có khai báo DOCTYPE/ENTITY trong {name}; Word không "
                                    "tạo ra những khai báo này. Hãy lưu lại mẫu từ Word."])
@@ -273,7 +281,12 @@ class _Walker:
                 return
             if not isinstance(shape, list):
                 return self.refuse(node, f"«{path}» không phải danh sách để lặp")
-            self.loops.setdefault(path, node)
+            # Each row loop once, none inside another: the form's size stays its data's size,
+            # which the pages' bound (MAX_FORM_PAGES) was estimated from.
+            if "loop" in scope or path in self.loops:
+                return self.refuse(node, "Mỗi vòng lặp các dòng chỉ được có một lần, không lồng "
+                                         "trong vòng lặp khác")
+            self.loops[path] = node
             inner = {**scope, node.target.name: (shape[0], path + "[]"), "loop": (LOOP, None)}
             for child in node.body:
                 self.walk(child, inner)

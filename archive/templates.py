@@ -17,7 +17,7 @@ from archive.service import ArchiveError
 from archive.template_check import TemplateRefused, check, tags
 from archive.unit_month import issued_data
 from documents.make import make_document
-from documents.template import BUILT_IN, built_in, from_bytes
+from documents.template import BUILT_IN, built_in, from_bytes, version_label
 from forms import FORMS
 from forms.template_tags import ROW_LOOPS
 from schemas import SCHEMAS
@@ -59,7 +59,20 @@ def current(db, store, slug, unit_id=None):
     row = installed(db, slug, unit_id)
     if row is None:
         return built_in(form_of(slug).TEMPLATE)
-    return from_bytes(store.get(row.sha256), row.version)
+    return _stored(store, row.sha256, row.version)
+
+
+def _stored(store, digest, version):
+    """The template kept in the store under `digest`; a missing or altered file is a 503 (the
+    administrator's `flask check-files` names it), never a form filled from other bytes."""
+    try:
+        template = from_bytes(store.get(digest), version)
+    except OSError:
+        template = None
+    if template is None or template.sha256 != digest:
+        raise ArchiveError(f"Tệp mẫu phiếu ({version_label(version)}) trong kho bị thiếu hoặc "
+                           "hỏng; hãy báo quản trị viên (flask check-files).", 503)
+    return template
 
 
 def templates_for(db, store, unit_id):
@@ -72,7 +85,7 @@ def of_record(store, document):
     kept, which the built-in one filled)."""
     if document.template_sha256 is None:
         return None
-    return from_bytes(store.get(document.template_sha256), document.template_version)
+    return _stored(store, document.template_sha256, document.template_version)
 
 
 def refill(store, settings, converter, document, fmt="pdf"):

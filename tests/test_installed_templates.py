@@ -168,6 +168,11 @@ MISTAKES = {
         lambda: edited("tong-hop", ("{%tr for row in rows %}", "{% for row in rows %}")),
         ["Vòng lặp «{% for row in rows %}» phải nằm một mình trong một hàng của bảng, viết "
          "«{%tr for …%}» (bảng 2, hàng 3, ô 1)"]),
+    "a loop inside the row loop": (
+        lambda: edited("tong-hop", ("{{ row.full_name }}",
+                                    "{% for other in rows %}{{ other.full_name }}{% endfor %}")),
+        ["Mỗi vòng lặp các dòng chỉ được có một lần, không lồng trong vòng lặp khác (bảng 2, "
+         "hàng 4, ô 2"]),
     "a required tag deleted": (
         lambda: edited("tong-hop", ("{{ row.shortcomings }}", "")),
         ["Mẫu thiếu thẻ «{{ row.shortcomings }}» (Tồn tại) mà Phiếu tổng hợp cần"]),
@@ -321,6 +326,10 @@ ATTACKS = {
         b'officeDocument/2006/relationships/image" Target="http://10.0.0.1/x.png" '
         b'TargetMode="External"/></Relationships>') if name == "word/_rels/document.xml.rels"
         else data), "liên kết tới tệp hoặc địa chỉ bên ngoài (http://10.0.0.1/x.png)"),
+    "a field fetching a picture": (lambda: _repacked("tong-hop", lambda name, data: data.replace(
+        b"<w:body>", b'<w:body><w:p><w:fldSimple w:instr=" INCLUDEPICTURE http://10.0.0.1/x.png '
+        b'"/></w:p>') if name == "word/document.xml" else data),
+        "có trường INCLUDEPICTURE lấy nội dung từ tệp hay chương trình bên ngoài"),
     "a file too large": (lambda: b"PK" + b"\0" * (1024 * 1024 + 1),
                          "quá giới hạn 1024 KB (TEMPLATE_MAX_BYTES)"),
 }
