@@ -168,7 +168,7 @@ def _spots(parts):
             row = element.getparent()
             t, r = _row_place(body, tables, row)
             text = " ".join(v for e in element.iter() for v in e.attrib.values())
-            _add(Spot(f"bảng {t}, hàng {r} (thuộc tính của hàng)", [], "body", t, r), text,
+            _add(Spot(f"{_table_place(t, r)} (thuộc tính của hàng)", [], "body", t, r), text,
                  spots, problems)
             continue
         cell = next(element.iterancestors(_w("tc")), None)
@@ -179,8 +179,9 @@ def _spots(parts):
         else:
             row = cell.getparent()
             t, r = _row_place(body, tables, row)
-            c = list(row.iterchildren(_w("tc"))).index(cell) + 1
-            spot = Spot(f"bảng {t}, hàng {r}, ô {c}", [], "body", t, r)
+            cells = list(row.iterchildren(_w("tc")))
+            c = cells.index(cell) + 1 if cell in cells else "?"
+            spot = Spot(f"{_table_place(t, r)}, ô {c}", [], "body", t, r)
         _add(spot, text, spots, problems)
     for name, kind in _referenced_parts(parts, body).items():
         for p in _parse(parts[name], name).iter(_w("p")):
@@ -189,13 +190,20 @@ def _spots(parts):
     return body, tables, spots, problems
 
 
+def _table_place(table, row):
+    return "một bảng trong khung văn bản" if table is None else f"bảng {table}, hàng {row}"
+
+
 def _row_place(body, tables, row):
-    """(table, row), from 1, of a row of a body table (a nested table's row: its outer row)."""
-    while True:
-        table = row.getparent()
-        if table.getparent() is body:
-            return tables.index(table) + 1, list(table.iterchildren(_w("tr"))).index(row) + 1
-        row = next(table.iterancestors(_w("tr")))
+    """(table, row), from 1, of a row of a body table (a nested table's row: its outer row);
+    (None, None) for a table elsewhere (in a text box)."""
+    table = next((t for t in row.iterancestors(_w("tbl")) if t.getparent() is body), None)
+    if table is None:
+        return None, None
+    outer = next((r for r in (row, *row.iterancestors(_w("tr"))) if r.getparent() is table),
+                 None)
+    rows = list(table.iterchildren(_w("tr")))
+    return tables.index(table) + 1, rows.index(outer) + 1 if outer in rows else None
 
 
 _PART_PLACES = {"footer": "chân trang ({})", "header": "đầu trang ({})",
@@ -494,9 +502,23 @@ def _reference(slug, settings):
     return _REFERENCE[slug]
 
 
+# What reading a malformed package may raise beyond our own refusals: it is the file's fault.
+MALFORMED = (ValueError, IndexError, KeyError, StopIteration, AttributeError, TypeError,
+             RecursionError, etree.LxmlError, UnicodeError)
+MALFORMED_MESSAGE = ("Không đọc được cấu trúc của tệp mẫu ({}); hãy mở mẫu trong Word hoặc "
+                     "LibreOffice rồi lưu lại thành .docx, hoặc bắt đầu lại từ mẫu đang dùng.")
+
+
 def inspect(slug, content, settings):
     """What is wrong with `content` as the template of form `slug`, found without LibreOffice:
     a list of Vietnamese sentences, empty if nothing."""
+    try:
+        return _inspect(slug, content, settings)
+    except MALFORMED as error:
+        return [MALFORMED_MESSAGE.format(type(error).__name__)]
+
+
+def _inspect(slug, content, settings):
     problems, reading = _read(slug, content, settings)
     if reading is None or problems:
         return problems
@@ -537,7 +559,7 @@ def check(slug, content, settings, converter):
                                          converter=converter, template=template).content,
                 "blank": make_document(form, None, "pdf", settings=settings,
                                        converter=converter, template=template).content}
-    except (TemplateError, ValueError, KeyError, etree.LxmlError) as error:
+    except (TemplateError, *MALFORMED) as error:
         raise TemplateRefused([f"Không điền được mẫu bằng dữ liệu mẫu ({type(error).__name__}); "
                                "hãy so lại các thẻ với mẫu gốc."]) from None
     problems = _print_rules(slug, data, pdfs["example"], "phiếu điền theo dữ liệu mẫu")
