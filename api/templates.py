@@ -111,12 +111,11 @@ def list_templates():
             MIMETYPES["docx"]: {"schema": {"type": "string", "format": "binary"}}}}})
 def download(query, form):
     """Mẫu chung, hoặc mẫu đang dùng cho đơn vị `unit`."""
-    slug, db = _form(form), context.db()
-    unit = templates.unit_of(db, query.get("unit"))
-    template = templates.current(db, current_app.extensions["store"], slug,
-                                 unit.id if unit else None)
+    slug = _form(form)
+    template, content = templates.for_editing(context.db(), current_app.extensions["store"],
+                                              slug, query.get("unit"))
     name = f"Mẫu {FORMS[slug].TITLE} ({template.label}).docx"
-    return Response(template.content, mimetype=MIMETYPES["docx"],
+    return Response(content, mimetype=MIMETYPES["docx"],
                     headers={"Content-Disposition": content_disposition(name)})
 
 

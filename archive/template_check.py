@@ -69,8 +69,10 @@ class TemplateRefused(Exception):
 
 @dataclass
 class Checked:
-    """A template that passed: the PDFs it made from the repo's examples, by Vietnamese name."""
+    """A template that passed: its bytes as the service fills it (`prepared`), and the PDFs it
+    made from the repo's examples, by Vietnamese name."""
 
+    content: bytes
     previews: dict = field(default_factory=dict)
 
 
@@ -138,6 +140,67 @@ def _parse(data, name):
     except etree.XMLSyntaxError:
         raise TemplateRefused([f"Phần {name} của tệp mẫu hỏng (XML không đọc được); hãy mở "
                                "mẫu trong Word rồi lưu lại."]) from None
+
+
+# The rows' keep-whole flag ----------------------------------------------------------------------
+
+ROW_LOOP = re.compile(r"\{%-?\s*tr\s+for\s+(\w+)\s+in\s+[\w.]+\s*-?%\}")
+ROW_LOOP_END = re.compile(r"\{%-?\s*tr\s+endfor\s*-?%\}")
+
+
+def editable(content):
+    """The template as people edit it. A row loop's data row holds a tag in a row property
+    (w:cantSplit w:val="{{ row.whole }}": whether a very tall row may split over pages), which
+    Word reports as unreadable and LibreOffice drops on saving; here it is a plain "keep the row
+    whole", and `prepared` puts the tag back."""
+    def plain(root):
+        for flag in root.iter(_w("cantSplit")):
+            if "{" in flag.get(_w("val"), ""):
+                del flag.attrib[_w("val")]
+    return _rewritten(content, plain)
+
+
+def prepared(content, settings):
+    """The template as the service fills it: each row loop's data rows with their keep-whole
+    tag (see `editable`), whatever Word or LibreOffice made of it. Refuses what read_package
+    refuses."""
+    read_package(content, settings)
+
+    def flagged(root):
+        for table in root.iter(_w("tbl")):
+            name = None
+            for row in table.iterchildren(_w("tr")):
+                text = "".join(t.text or "" for t in row.iter(_w("t")))
+                if ROW_LOOP.search(text):
+                    name = ROW_LOOP.search(text).group(1)
+                elif ROW_LOOP_END.search(text):
+                    name = None
+                elif name:
+                    properties = row.find(_w("trPr"))
+                    if properties is None:
+                        properties = etree.SubElement(row, _w("trPr"))
+                        row.insert(1 if row[0].tag == _w("tblPrEx") else 0, properties)
+                    flag = properties.find(_w("cantSplit"))
+                    if flag is None:
+                        flag = etree.SubElement(properties, _w("cantSplit"))
+                    flag.set(_w("val"), f"{{{{ {name}.whole }}}}")
+    return _rewritten(content, flagged)
+
+
+def _rewritten(content, change):
+    """The package with `change(root)` made to word/document.xml; the other parts as they were."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                root = _parse(data, info.filename)
+                change(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 # Where the tags are -----------------------------------------------------------------------------
@@ -546,10 +609,12 @@ PREVIEWS = {"example": "Phiếu điền theo dữ liệu mẫu", "blank": "Phi�
 
 
 def check(slug, content, settings, converter):
-    """Checks `content` as the template of form `slug`: `inspect`, then the repo's example and
-    the blank form filled with it and converted, read against the print rules, and the example
-    composed twice into a print packet. Returns Checked (the PDFs to preview); raises
-    TemplateRefused, or office.engine.ConversionError (LibreOffice busy or failing)."""
+    """Checks `content` as the template of form `slug`: `prepared`, `inspect`, then the repo's
+    example and the blank form filled with it and converted, read against the print rules, and
+    the example composed twice into a print packet. Returns Checked (the bytes to install, the
+    PDFs to preview); raises TemplateRefused, or office.engine.ConversionError (LibreOffice busy
+    or failing)."""
+    content = prepared(content, settings)
     problems = inspect(slug, content, settings)
     if problems:
         raise TemplateRefused(problems)
@@ -568,7 +633,7 @@ def check(slug, content, settings, converter):
         problems = _packet_rule(form, data, template, pdfs["example"], settings, converter)
     if problems:
         raise TemplateRefused(problems)
-    return Checked({PREVIEWS[key]: pdf for key, pdf in pdfs.items()})
+    return Checked(content, {PREVIEWS[key]: pdf for key, pdf in pdfs.items()})
 
 
 def page_texts(pdf):

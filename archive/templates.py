@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from archive import audit
 from archive.models import FormTemplate, Unit
 from archive.service import ArchiveError
-from archive.template_check import TemplateRefused, check, tags
+from archive.template_check import TemplateRefused, check, editable, tags
 from archive.unit_month import issued_data
 from documents.make import make_document
 from documents.template import BUILT_IN, built_in, from_bytes, version_label
@@ -75,6 +75,13 @@ def _stored(store, digest, version):
     return template
 
 
+def for_editing(db, store, slug, unit_code=None):
+    """(the Template in use for the district or `unit_code`, its bytes to open in Word)."""
+    unit = unit_of(db, unit_code)
+    template = current(db, store, slug, unit.id if unit else None)
+    return template, editable(template.content)
+
+
 def templates_for(db, store, unit_id):
     """Every form's current template for this unit: slug → Template."""
     return {slug: current(db, store, slug, unit_id) for slug in FORMS}
@@ -117,7 +124,7 @@ def install(db, store, converter, settings, slug, content, *, unit_code=None, us
     form_of(slug)
     unit = unit_of(db, unit_code)
     checked = check(slug, content, settings, converter)
-    digest = store.put(content)
+    digest = store.put(checked.content)
     for _attempt in range(3):
         version = (db.scalar(select(func.max(FormTemplate.version))
                              .where(FormTemplate.form == slug)) or 0) + 1

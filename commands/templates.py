@@ -35,13 +35,12 @@ def export(form, target, unit_code):
     """Ghi mẫu FORM đang dùng ra tệp .docx TARGET, để mở bằng Word hoặc LibreOffice."""
     with _session() as db:
         try:
-            unit = templates.unit_of(db, unit_code)
+            template, content = templates.for_editing(db, current_app.extensions["store"], form,
+                                                      unit_code)
         except ArchiveError as error:
             raise click.ClickException(error.message) from None
-        template = templates.current(db, current_app.extensions["store"], form,
-                                     unit.id if unit else None)
     target = target or f"{form}.docx"
-    Path(target).write_bytes(template.content)
+    Path(target).write_bytes(content)
     click.echo(f"Đã ghi {target}: {FORMS[form].TITLE}, {template.label} "
                f"(mã băm {template.sha256[:12]}).")
 

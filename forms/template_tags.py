@@ -44,7 +44,7 @@ def _item_tags(section):
           for key, label in _ASSESSMENT),
         Tag(f"{each}.note", "{{ item.note }}", f"Ghi chú, mục {number}"),
         Tag(f"{each}.whole", "{{ item.whole }}",
-            f"Giữ dòng trên một trang (thuộc tính của hàng, mục {number})"),
+            f"Giữ dòng trên một trang (thuộc tính của hàng, tự đặt khi cài), mục {number}"),
     )
 
 
@@ -68,7 +68,7 @@ TONG_HOP = (
     *(Tag(f"rows[].marks.{column.key}", f"{{{{ row.marks.{column.key} }}}}",
           f"Dấu X ở cột «{column.title}»") for column in MARKS),
     Tag("rows[].whole", "{{ row.whole }}",
-        "Giữ dòng trên một trang (thuộc tính của hàng, đừng xóa)"),
+        "Giữ dòng trên một trang (thuộc tính của hàng, tự đặt khi cài)"),
     *(Tag(f"totals.{column.key}", f"{{{{ totals.{column.key} }}}}",
           f"Dòng «Cộng»: số người ở cột «{column.title}»") for column in MARKS),
 )

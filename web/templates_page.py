@@ -55,15 +55,13 @@ def templates_page():
 def template_download(form):
     if form not in FORMS:
         return error_page(404, "Không có loại phiếu này", f"Không có loại phiếu «{form}».")
-    db = context.db()
     try:
-        unit = templates.unit_of(db, request.args.get("unit"))
+        template, content = templates.for_editing(context.db(), current_app.extensions["store"],
+                                                  form, request.args.get("unit"))
     except ArchiveError as error:
         return error_page(404, "Không có đơn vị này", error.message)
-    template = templates.current(db, current_app.extensions["store"], form,
-                                 unit.id if unit else None)
     name = f"Mẫu {FORMS[form].TITLE} ({template.label}).docx"
-    return Response(template.content, mimetype=MIMETYPES["docx"],
+    return Response(content, mimetype=MIMETYPES["docx"],
                     headers={"Content-Disposition": content_disposition(name)})
 
 
@@ -88,7 +86,7 @@ def template_check():
                                    "(TEMPLATE_MAX_BYTES)."])
         checked = check(form, content, current_app.config, current_app.extensions["converter"])
         previews = [(name, store.put(pdf)) for name, pdf in checked.previews.items()]
-        digest = store.put(content)
+        digest = store.put(checked.content)
     except TemplateRefused as error:
         return _page(422, problems=error.problems, **chosen)
     except (ArchiveError, StoreError) as error:
