@@ -14,7 +14,15 @@ from docx import Document as open_docx
 from docx.shared import Mm
 from pypdf import PdfReader
 from sqlalchemy import select
-from test_layout import assert_a4_landscape, check_tong_hop, page_texts, tong_hop_body
+from test_layout import (
+    assert_a4_landscape,
+    check_phieu_01,
+    check_tong_hop,
+    last_row_end,
+    page_texts,
+    phieu_01_body,
+    tong_hop_body,
+)
 from test_web_archive import page_token
 
 from archive import templates
@@ -161,6 +169,15 @@ def test_the_example_of_each_form_shows_the_change(archive, tmp_path):
     first = page_texts(response.data)[0]
     assert squashed(HEADER) in first and squashed(TITLES["phieu-01"][1]) in first
     assert_a4_landscape(response.data)
+    # The layout rules on a longer one, alone and in a print packet.
+    body = phieu_01_body(16)
+    pages = page_texts(archive.post("/api/v1/phieu-01", "unit_a", json=body).data)
+    check_phieu_01(pages, last_row_end(body))
+    packet = archive.post("/api/v1/packet", "unit_a",
+                          json={"phieu_01": [body, example("phieu-01")]})
+    reader = PdfReader(io.BytesIO(packet.data))
+    starts = sorted(reader.get_destination_page_number(item) for item in reader.outline)
+    assert page_texts(packet.data)[:starts[1]] == pages
 
 
 MISTAKES = {
