@@ -144,6 +144,7 @@ def _parse(data, name):
 
 # The rows' keep-whole flag ----------------------------------------------------------------------
 
+ROW_TAG = re.compile(r"\{%-?\s*tr\s")
 ROW_LOOP = re.compile(r"\{%-?\s*tr\s+for\s+(\w+)\s+in\s+[\w.]+\s*-?%\}")
 ROW_LOOP_END = re.compile(r"\{%-?\s*tr\s+endfor\s*-?%\}")
 
@@ -436,7 +437,7 @@ def _head_rows(table):
             not in ("0", "false", "off")]
 
 
-def _structure(slug, parts, body, tables, spots, walker, reference):
+def _structure(slug, body, tables, spots, walker, reference):
     """The places the service relies on: `reference` is the same reading of the built-in
     template."""
     problems = []
@@ -456,7 +457,7 @@ def _structure(slug, parts, body, tables, spots, walker, reference):
             continue  # a missing required tag, said already
         spot = walker.place(node)
         tag = next((t for t in spot.tags if "for" in t), spot.tags[0])
-        if spot.table is None or not DOCXTPL_PREFIX.match(tag) or "tr" not in tag[:4]:
+        if spot.table is None or not ROW_TAG.match(tag):
             problems.append(f"Vòng lặp «{tag}» phải nằm một mình trong một hàng của bảng, viết "
                             f"«{{%tr for …%}}» ({spot.place}).")
             continue
@@ -469,6 +470,13 @@ def _structure(slug, parts, body, tables, spots, walker, reference):
             problems.append(f"Bảng {spot.table} phải giữ {want} hàng tiêu đề ở đầu bảng, đánh "
                             "dấu «Lặp lại hàng tiêu đề ở đầu mỗi trang» (Repeat as header row); "
                             f"hiện còn {len(head)}. Đừng xóa hay tách các hàng tiêu đề.")
+    tags = [tag for spot in spots for tag in spot.tags]
+    opened = sum(1 for tag in tags if ROW_LOOP.match(tag))
+    closed = sum(1 for tag in tags if ROW_LOOP_END.match(tag))
+    if opened != closed:
+        problems.append(f"Mẫu có {opened} thẻ «{{%tr for …%}}» nhưng {closed} thẻ "
+                        "«{%tr endfor %}»: mỗi vòng lặp các dòng kết thúc bằng một hàng riêng chỉ "
+                        "có «{%tr endfor %}», trong cùng bảng.")
     for table in sorted(loop_tables):
         after = tables[table:]
         if not after or _head_rows(after[0]):
@@ -585,12 +593,12 @@ def _inspect(slug, content, settings):
     problems, reading = _read(slug, content, settings)
     if reading is None or problems:
         return problems
-    parts, body, tables, spots, walker, _facts = reading
+    _parts, body, tables, spots, walker, _facts = reading
     title = FORMS[slug].TITLE
     problems += [f"Mẫu thiếu thẻ «{tag.written}» ({tag.meaning}) mà {title} cần; hãy đặt lại thẻ "
                  "này như trong mẫu gốc." for tag in TAGS[slug]
                  if tag.required and tag.path not in walker.used and tag.path not in walker.loops]
-    problems += _structure(slug, parts, body, tables, spots, walker, _reference(slug, settings))
+    problems += _structure(slug, body, tables, spots, walker, _reference(slug, settings))
     return problems
 
 

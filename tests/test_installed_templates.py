@@ -200,6 +200,9 @@ MISTAKES = {
                                     "{% for other in rows %}{{ other.full_name }}{% endfor %}")),
         ["Mỗi vòng lặp các dòng chỉ được có một lần, không lồng trong vòng lặp khác (bảng 2, "
          "hàng 4, ô 2"]),
+    "a row loop closed as a paragraph's": (
+        lambda: edited("tong-hop", ("{%tr endfor %}", "{% endfor %}")),
+        ["Mẫu có 1 thẻ «{%tr for …%}» nhưng 0 thẻ «{%tr endfor %}»"]),
     "a required tag deleted": (
         lambda: edited("tong-hop", ("{{ row.shortcomings }}", "")),
         ["Mẫu thiếu thẻ «{{ row.shortcomings }}» (Tồn tại) mà Phiếu tổng hợp cần"]),
