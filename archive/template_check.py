@@ -146,6 +146,7 @@ def _parse(data, name):
 
 ROW_TAG = re.compile(r"\{%-?\s*tr\s")
 ROW_LOOP = re.compile(r"\{%-?\s*tr\s+for\s+(\w+)\s+in\s+[\w.]+\s*-?%\}")
+ENDFOR = re.compile(r"\{%-?\s*(?:tr\s+)?endfor\b")
 ROW_LOOP_END = re.compile(r"\{%-?\s*tr\s+endfor\s*-?%\}")
 
 
@@ -169,23 +170,29 @@ def prepared(content, settings):
 
     def flagged(root):
         for table in root.iter(_w("tbl")):
-            name = None
+            name, inside = None, []
             for row in table.iterchildren(_w("tr")):
                 text = "".join(t.text or "" for t in row.iter(_w("t")))
                 if ROW_LOOP.search(text):
-                    name = ROW_LOOP.search(text).group(1)
-                elif ROW_LOOP_END.search(text):
+                    name, inside = ROW_LOOP.search(text).group(1), []
+                elif name and ENDFOR.search(text):  # the rows between, if the loop is closed
+                    for data_row in inside:
+                        _flag(data_row, f"{{{{ {name}.whole }}}}")
                     name = None
                 elif name:
-                    properties = row.find(_w("trPr"))
-                    if properties is None:
-                        properties = etree.SubElement(row, _w("trPr"))
-                        row.insert(1 if row[0].tag == _w("tblPrEx") else 0, properties)
-                    flag = properties.find(_w("cantSplit"))
-                    if flag is None:
-                        flag = etree.SubElement(properties, _w("cantSplit"))
-                    flag.set(_w("val"), f"{{{{ {name}.whole }}}}")
+                    inside.append(row)
     return _rewritten(content, flagged)
+
+
+def _flag(row, tag):
+    properties = row.find(_w("trPr"))
+    if properties is None:
+        properties = etree.SubElement(row, _w("trPr"))
+        row.insert(1 if row[0].tag == _w("tblPrEx") else 0, properties)
+    flag = properties.find(_w("cantSplit"))
+    if flag is None:
+        flag = etree.SubElement(properties, _w("cantSplit"))
+    flag.set(_w("val"), tag)
 
 
 def _rewritten(content, change):
