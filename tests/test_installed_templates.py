@@ -27,7 +27,7 @@ from test_web_archive import page_token
 
 from archive import templates
 from archive.models import Document, FormTemplate
-from archive.template_check import editable, prepared
+from archive.template_check import check, editable, prepared
 from conftest import PASSWORD, example, unit_b_body
 from documents.template import built_in
 from forms import FORMS
@@ -472,3 +472,17 @@ def test_a_template_saved_by_libreoffice_is_accepted_and_prints_as_before(archiv
     after = page_texts(archive.post("/api/v1/tong-hop", "unit_a", json=body).data)
     check_tong_hop(after, 12)
     assert after == before
+
+
+@pytest.mark.parametrize("slug", FORMS)
+def test_a_note_under_the_signature_and_a_header_line_added_pass_the_check(app, slug):
+    document = open_docx(io.BytesIO(built_in(FORMS[slug].TEMPLATE).content))
+    document.add_paragraph("Ghi chú: phiếu lập thành 02 bản, lưu tại Văn phòng Đảng ủy.")
+    document.tables[0].rows[0].cells[0].paragraphs[0].insert_paragraph_before(HEADER)
+    out = io.BytesIO()
+    document.save(out)
+    with app.app_context():
+        checked = check(slug, out.getvalue(), app.config, app.extensions["converter"])
+    pages = page_texts(checked.previews["Phiếu điền theo dữ liệu mẫu"])
+    assert squashed(HEADER) in pages[0]
+    assert "Ghichú:phiếulậpthành02bản" in pages[-1]
