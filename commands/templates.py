@@ -1,16 +1,20 @@
 """`flask --app app templates …`: the forms' Word templates, for the secretariat's administrator:
 export the current one to edit in Word, check an edited one, install it (district-wide or for one
-unit), list the versions, roll back. docs/TEMPLATES.md tells how."""
+unit), list the versions, roll back; and make an archived record again with its own template.
+docs/TEMPLATES.md tells how."""
 
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from archive import templates
+from archive.models import Document
 from archive.service import ArchiveError
 from archive.template_check import TemplateRefused, check
+from documents.template import version_label
 from forms import FORMS
 from office.engine import ConversionError
 
@@ -122,6 +126,28 @@ def rollback(form, version, unit_code):
                        f"{' cho đơn vị ' + unit_code if unit_code else ''}.")
         else:
             click.echo(f"Đang dùng {FORMS[form].TITLE} bản {row.version}{_for(row.unit)}.")
+
+
+@group.command("refill")
+@click.argument("code")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def refill(code, target):
+    """Làm lại phiếu đã lưu mã CODE từ dữ liệu đã lưu, đúng bản mẫu nó đã dùng (không đổi kho),
+    ghi PDF ra TARGET: để đối chiếu sau khi mẫu đã đổi."""
+    with _session() as db:
+        document = db.scalar(select(Document).where(Document.code == code.strip().upper()))
+        if document is None:
+            raise click.ClickException(f"Không có phiếu mã lưu trữ «{code}».")
+        try:
+            pdf = templates.refill(current_app.extensions["store"], current_app.config,
+                                   current_app.extensions["converter"], document)
+        except (ArchiveError, ConversionError) as error:
+            raise click.ClickException(error.message) from None
+    Path(target).write_bytes(pdf)
+    label = ("mẫu không ghi (mẫu gốc)" if document.template_version is None
+             else version_label(document.template_version))
+    click.echo(f"Đã ghi {target}: phiếu {document.code}, bản phát hành {document.version}, "
+               f"{label}.")
 
 
 def _for(unit):

@@ -310,6 +310,13 @@ def test_a_rollback_restores_the_previous_output_byte_for_byte(archive, tmp_path
                                  record, "docx")
         assert _parts(again) == _parts(archive.store.get(record.docx_sha256))
 
+    refilled = tmp_path / "lai.pdf"
+    result = run(app, "refill", issued["code"], refilled)
+    assert result.exit_code == 0 and "bản 1." in result.output, result.output
+    again_text = text_of(refilled.read_bytes())
+    assert squashed(TITLES["tong-hop"][1]) in again_text and "BẢNHAI" not in again_text
+    assert squashed(issued["code"]) in again_text  # its own archive code in the footer
+
     result = run(app, "rollback", "tong-hop", 1)
     assert result.exit_code == 0 and "Đang dùng Phiếu tổng hợp bản 1" in result.output
     after = archive.post("/api/v1/tong-hop?format=docx", "unit_a", json=body).data
