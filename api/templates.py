@@ -121,6 +121,7 @@ def download(query, form):
 
 @bp.route("/<form>/check", methods=["POST"])
 @access.require(Permission.MANAGE_TEMPLATES)
+@access.rendering()
 @bp.arguments(TemplateUploadSchema, location="files")
 @bp.response(200, CheckResultSchema)
 @bp.doc(security=SECURITY, responses=RESPONSES, summary="Kiểm tra một tệp mẫu, không cài",
@@ -138,6 +139,7 @@ def check_template(upload, form):
 
 @bp.route("/<form>", methods=["POST"])
 @access.require(Permission.MANAGE_TEMPLATES)
+@access.rendering()
 @bp.arguments(TemplateUploadSchema, location="files")
 @bp.response(201, TemplateSchema)
 @bp.doc(security=SECURITY, responses=RESPONSES, summary="Kiểm tra rồi cài một tệp mẫu",

@@ -67,6 +67,7 @@ def template_download(form):
 
 @bp.route("/mau-phieu/kiem-tra", methods=["POST"])
 @account_page(Permission.MANAGE_TEMPLATES, refusal=REFUSAL)
+@access.rendering()
 def template_check():
     """Checks the uploaded file; shows its problems (422) or its preview and «Kích hoạt»."""
     form, unit_code = request.form.get("form", ""), request.form.get("unit") or None
@@ -111,6 +112,7 @@ def template_preview(digest):
 
 @bp.route("/mau-phieu/kich-hoat", methods=["POST"])
 @account_page(Permission.MANAGE_TEMPLATES, refusal=REFUSAL)
+@access.rendering()
 def template_activate():
     back = redirect(url_for("web.templates_page"), 303)
     candidate = session.get(CANDIDATE)
