@@ -13,7 +13,8 @@ BUILT_IN = 0  # the version number of the template shipped with the code
 
 @dataclass(frozen=True)
 class Template:
-    """A template's bytes and what names them. Equal and hashed by `sha256` alone."""
+    """A template's bytes and what names them; compared and hashed by its identity, not by its
+    bytes."""
 
     content: bytes = field(repr=False, compare=False)
     sha256: str
