@@ -493,3 +493,42 @@ def test_a_note_under_the_signature_and_a_header_line_added_pass_the_check(app, 
     pages = page_texts(checked.previews["Phiếu điền theo dữ liệu mẫu"])
     assert squashed(HEADER) in pages[0]
     assert "Ghichú:phiếulậpthành02bản" in pages[-1]
+
+
+def test_records_issued_before_the_upgrade_keep_everything_and_name_no_template(tmp_path):
+    """Migration 0005 on an archive of 0004 with a record (SQLite's table rebuilt by Alembic's
+    batch mode): the record stays whole, its template is «không ghi»; and back down."""
+    from datetime import datetime, timezone
+
+    from alembic import command
+
+    from archive.db import Database
+    from archive.models import Base
+
+    database = Database(f"sqlite:///{tmp_path}/archive.sqlite3")
+    config = database.alembic_config()
+    command.upgrade(config, "0004")
+    tables, now = Base.metadata.tables, datetime.now(timezone.utc)
+    record = {"id": 1, "code": "ABCD-EFGH", "unit_id": 1, "form": "tong-hop", "year": 2026,
+              "month": 11, "person_name": None, "person_key": "", "person_search": "",
+              "version": 1, "previous_id": None, "title": "Phiếu tổng hợp", "issued_at": now,
+              "issued_by_id": 1, "json_sha256": "a" * 64, "docx_sha256": "b" * 64,
+              "pdf_sha256": "c" * 64}
+    with database.engine.begin() as connection:
+        connection.execute(tables["units"].insert().values(
+            id=1, code="noi-vu", name="Phòng Nội vụ", parent=None, created_at=now))
+        connection.execute(tables["users"].insert().values(
+            id=1, username="anh", display_name="Anh", role="unit", unit_id=1,
+            password_hash=None, active=True, created_at=now))
+        connection.execute(tables["documents"].insert().values(**record))
+    database.upgrade()
+    with database.sessions() as db:
+        document = db.get(Document, 1)
+        assert {key: getattr(document, key) for key in record if key != "issued_at"} == \
+            {key: value for key, value in record.items() if key != "issued_at"}
+        assert (document.template_version, document.template_sha256) == (None, None)
+        assert templates.of_record(None, document) is None  # filled again: the built-in one
+    command.downgrade(config, "0004")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT code FROM documents").all() == [("ABCD-EFGH",)]
+    database.engine.dispose()
