@@ -473,6 +473,13 @@ def _structure(slug, body, tables, spots, walker, reference):
         head = _head_rows(table)
         want = reference.get("head", 0)
         rows = list(table.iterchildren(_w("tr")))
+        data = rows[spot.row] if spot.row is not None and spot.row < len(rows) else None
+        first_cell = None if data is None else data.find(_w("tc"))
+        if first_cell is not None and "loop.index" not in "".join(
+                t.text or "" for t in first_cell.iter(_w("t"))):
+            problems.append(f"Ô đầu của hàng dữ liệu (bảng {spot.table}, hàng {spot.row + 1}) "
+                            "phải là số thứ tự {{ loop.index }}: một dòng dài sang trang in lại "
+                            "số thứ tự, kèm «(tiếp)», ở ô này.")
         if len(head) < want or rows[:len(head)] != head:
             problems.append(f"Bảng {spot.table} phải giữ {want} hàng tiêu đề ở đầu bảng, đánh "
                             "dấu «Lặp lại hàng tiêu đề ở đầu mỗi trang» (Repeat as header row); "

@@ -203,6 +203,11 @@ MISTAKES = {
     "a row loop closed as a paragraph's": (
         lambda: edited("tong-hop", ("{%tr endfor %}", "{% endfor %}")),
         ["Mẫu có 1 thẻ «{%tr for …%}» nhưng 0 thẻ «{%tr endfor %}»"]),
+    "the number column moved": (
+        lambda: edited("tong-hop", ("{{ loop.index }}", "§§"), ("{{ row.full_name }}",
+                                                                 "{{ loop.index }}"),
+                       ("§§", "{{ row.full_name }}")),
+        ["Ô đầu của hàng dữ liệu (bảng 2, hàng 4) phải là số thứ tự {{ loop.index }}"]),
     "a required tag deleted": (
         lambda: edited("tong-hop", ("{{ row.shortcomings }}", "")),
         ["Mẫu thiếu thẻ «{{ row.shortcomings }}» (Tồn tại) mà Phiếu tổng hợp cần"]),
