@@ -29,6 +29,7 @@ from api.health import bp as health_bp
 from api.jobs import bp as jobs_bp
 from api.packet import bp as packet_bp
 from api.reports import bp as reports_bp
+from api.templates import bp as templates_bp
 from api.units import bp as units_bp
 from documents import pagination
 from documents.make import make_document
@@ -74,6 +75,11 @@ DEFAULTS = {
     "DATABASE_AUTO_UPGRADE": True,  # off: run `flask --app app db-upgrade` when deploying
     "DATA_DIR": None,  # the archive's files; unset: instance/files
     "SCAN_MAX_BYTES": 30 * 1024 * 1024,
+    # A Word template installed by the secretariat (archive/template_check.py): its file, its
+    # parts and their size unpacked (a zip bomb is refused before it is unpacked).
+    "TEMPLATE_MAX_BYTES": 1024 * 1024,
+    "TEMPLATE_MAX_PARTS": 100,
+    "TEMPLATE_MAX_UNPACKED_BYTES": 10 * 1024 * 1024,
     # Pages one form may print, as estimated before it is made (schemas/common.py).
     "MAX_FORM_PAGES": 100,
     # Line breaks and tabs in one form, and in one of its cells (schemas/common.py, fields.py).
@@ -179,7 +185,7 @@ def create_app(test_config=None, *, converter=None):
     # The API's posts are checked for CSRF in auth.access, and only when they ride on the
     # login cookie: a program's API key is not sent by a browser on its own.
     for blueprint in [*(form_blueprint(slug) for slug in FORMS), packet_bp, documents_bp,
-                      admin_bp, units_bp, excused_bp, reports_bp, jobs_bp]:
+                      admin_bp, units_bp, excused_bp, reports_bp, jobs_bp, templates_bp]:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(web_bp)

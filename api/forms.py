@@ -6,7 +6,7 @@ from flask import Response, current_app, request
 from marshmallow import Schema, fields, validate
 
 from api import Blueprint
-from archive import unit_month
+from archive import templates, unit_month
 from auth import access, context
 from documents.make import MIMETYPES, make_document
 from forms import FORMS, rules
@@ -66,9 +66,19 @@ def send(document):
         "Content-Disposition": content_disposition(document.filename)})
 
 
-def produce(form, data, query):
-    return send(make_document(form, data, chosen_format(query), settings=current_app.config,
-                              converter=current_app.extensions["converter"]))
+def account_unit_id():
+    """The unit whose templates this request's forms are filled with: a unit account's own; for
+    anyone else, the district's (archive/templates.py)."""
+    principal = access.current()
+    return principal.unit_id if principal is not None and principal.role.has_unit else None
+
+
+def produce(slug, data, query):
+    template = templates.current(context.db(), current_app.extensions["store"], slug,
+                                 account_unit_id())
+    return send(make_document(FORMS[slug], data, chosen_format(query),
+                              settings=current_app.config,
+                              converter=current_app.extensions["converter"], template=template))
 
 
 def from_the_archive(data):
@@ -109,7 +119,7 @@ def form_blueprint(slug):
     @bp.doc(summary=f"Điền {form.TITLE}", responses=FILE_RESPONSES)
     def fill(data, query):
         """Nhận dữ liệu JSON, trả phiếu đã điền theo mẫu của Hướng dẫn."""
-        return produce(form, data, query)
+        return produce(slug, data, query)
 
     @bp.route("/blank", methods=["GET"])
     @access.rendering()
@@ -117,7 +127,7 @@ def form_blueprint(slug):
     @bp.doc(summary=f"{form.TITLE} trống", responses=FILE_RESPONSES)
     def blank(query):
         """Mẫu trống có dòng chấm để điền tay."""
-        return produce(form, None, query)
+        return produce(slug, None, query)
 
     @bp.route("/validate", methods=["POST"])
     @bp.arguments(schema, location="json")

@@ -6,8 +6,9 @@ from flask import Response, current_app
 from flask_smorest import abort
 
 from api import Blueprint
-from api.forms import account_unless_open, content_disposition
-from auth import access
+from api.forms import account_unit_id, account_unless_open, content_disposition
+from archive import templates
+from auth import access, context
 from documents import packet
 from schemas.packet import PacketQuerySchema, PacketSchema
 
@@ -34,7 +35,8 @@ bp.before_request(account_unless_open)
 def make_packet(body, query):
     """Phiếu tổng hợp in trước, rồi từng Phiếu số 01 theo thứ tự gửi lên; mỗi phiếu giữ đúng
     trang, số trang và chú thích như khi in riêng."""
-    forms = packet.unit_month_forms(body.get("tong_hop"), body["phieu_01"])
+    forms = packet.unit_month_forms(body.get("tong_hop"), body["phieu_01"], templates.templates_for(
+        context.db(), current_app.extensions["store"], account_unit_id()))
     if not forms:
         abort(422, errors={"json": {"phieu_01": ["Các Phiếu số 01: chưa có phiếu nào"]}})
     first = forms[0].data

@@ -1,6 +1,7 @@
 """The archive's tables: units, accounts and their API keys, issued documents (each version its
-own row, never updated), the signed scans beside them, the audit log, units' rosters, the
-months excused from a Phiếu 01, background jobs and the logins ended before their time."""
+own row, never updated), the signed scans beside them, the Word templates installed, the audit
+log, units' rosters, the months excused from a Phiếu 01, background jobs and the logins ended
+before their time."""
 
 from datetime import date, datetime, timezone
 
@@ -118,10 +119,36 @@ class Document(Base):
     json_sha256: Mapped[str] = mapped_column(String(64))
     docx_sha256: Mapped[str] = mapped_column(String(64))
     pdf_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The Word template it was filled from (archive/templates.py): its version (0: the built-in
+    # one) and its bytes' SHA-256, a file of the store. None: issued before templates were kept.
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    template_sha256: Mapped[str | None] = mapped_column(String(64))
 
     unit: Mapped[Unit] = relationship()
     issued_by: Mapped[User] = relationship()
     scans: Mapped[list["SignedScan"]] = relationship(order_by="SignedScan.id")
+
+
+class FormTemplate(Base):
+    """A Word template installed for a form, district-wide or for one unit (`unit_id`): its
+    bytes are a file of the store. Never deleted: a record names its version. Of a form and a
+    unit (or the district), the active one fills the forms; rolling back activates another."""
+
+    __tablename__ = "form_templates"
+    __table_args__ = (UniqueConstraint("form", "version", name="uq_form_templates_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form: Mapped[str] = mapped_column(String(20))  # a slug of forms.FORMS
+    version: Mapped[int] = mapped_column(Integer)  # from 1, per form
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None: every unit
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    installed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: CLI
+
+    unit: Mapped[Unit | None] = relationship()
+    installed_by: Mapped[User | None] = relationship()
 
 
 class SignedScan(Base):

@@ -49,6 +49,8 @@ class Permission(Enum):
     EXCUSE_MONTHS = ("Ghi nhận, xóa tháng vắng có lý do (đau ốm, nghỉ phép, nghỉ thai sản…) của "
                      "người trong đơn vị")
     READ_REPORTS = "Xem báo cáo (kết quả cả năm, báo cáo định kỳ, lịch báo cáo)"
+    MANAGE_TEMPLATES = ("Tải về, kiểm tra, cài và quay lại mẫu phiếu Word (chung hoặc cho từng "
+                        "đơn vị)")
     READ_AUDIT = "Đọc nhật ký kiểm tra"
     SERVER_DETAIL = ("Xem chi tiết vận hành trong `/readyz` (từng tiến trình LibreOffice, hàng "
                      "đợi, cơ sở dữ liệu)")
@@ -65,6 +67,7 @@ GRANTS = {
     Permission.MANAGE_ROSTER: {Role.UNIT},
     Permission.EXCUSE_MONTHS: {Role.UNIT, Role.SECRETARIAT},
     Permission.READ_REPORTS: {Role.UNIT, Role.SECRETARIAT},
+    Permission.MANAGE_TEMPLATES: {Role.SECRETARIAT, Role.ADMIN},
     Permission.READ_AUDIT: {Role.ADMIN},
     Permission.SERVER_DETAIL: {Role.ADMIN},
 }

@@ -168,7 +168,10 @@ def store_version(db, store, converter, settings, user, slug, data, *, replaces=
     replacement, or renders, converts, stores the files and commits the record (or returns
     None, `claim` refusing), with no unit check and no audit entry. Call `issue`; tests fill an
     archive with this one when the log must stay as the requests left it."""
+    from archive.templates import current  # it imports ArchiveError from here
+
     form = FORMS[slug]
+    template = current(db, store, slug, user.unit_id)
     identity, name = _identity(user.unit_id, slug, data)
     payload = canonical(slug, data)
     digest = sha256(payload)
@@ -179,14 +182,15 @@ def store_version(db, store, converter, settings, user, slug, data, *, replaces=
         _confirmed(slug, data, previous, replaces)
         code = new_code()
         docx = make_document(form, data, "docx", settings=settings, converter=converter,
-                             archive_code=code).content
+                             archive_code=code, template=template).content
         pdf = converter.convert(docx, pdfa=True)
         document = Document(
             **identity, code=code, person_name=name, person_search=fold(name or ""),
             version=previous.version + 1 if previous else 1,
             previous_id=previous.id if previous else None,
             title=form.metadata(data)["title"], issued_by_id=user.id,
-            json_sha256=store.put(payload), docx_sha256=store.put(docx), pdf_sha256=store.put(pdf))
+            json_sha256=store.put(payload), docx_sha256=store.put(docx), pdf_sha256=store.put(pdf),
+            template_version=template.version, template_sha256=store.put(template.content))
         db.add(document)
         try:
             if claim is not None:

@@ -53,6 +53,8 @@ ALL = everyone(200)
 RENDER = accounts(401, 200)  # any account; anonymous when ALLOW_ANONYMOUS_RENDER is on
 READ = only(401, unit_a=200, unit_b=404, secretariat=200)  # unit A's own thing
 PAGE_READ = only(LOGIN, unit_a=200, unit_b=404, secretariat=200)
+TEMPLATES = only(401, secretariat=200, admin=200)
+PAGE_TEMPLATES = only(LOGIN, secretariat=200, admin=200)
 
 # (method, rule): (what it is, *the outcome for each visitor, in the order of VISITORS)
 DECISIONS = {
@@ -92,6 +94,16 @@ DECISIONS = {
         "Xác minh tệp (B: «không tìm thấy» với tệp của A)",
         *only(401, unit_a=200, unit_b=200, secretariat=200)),
     ("GET", "/api/v1/audit"): ("Nhật ký kiểm tra", *only(401, admin=200)),
+    # The forms' Word templates: the secretariat and the administrator.
+    ("GET", "/api/v1/templates"): ("Các bản mẫu phiếu đã cài", *TEMPLATES),
+    ("GET", "/api/v1/templates/<form>/docx"): ("Tải mẫu phiếu đang dùng (.docx)", *TEMPLATES),
+    ("POST", "/api/v1/templates/<form>/check"): (
+        "Kiểm tra tệp mẫu (tệp không phải .docx: 422)", *only(401, secretariat=422, admin=422)),
+    ("POST", "/api/v1/templates/<form>"): (
+        "Kiểm tra rồi cài tệp mẫu (tệp không phải .docx: 422)",
+        *only(401, secretariat=422, admin=422)),
+    ("POST", "/api/v1/templates/<form>/rollback"): ("Dùng lại một bản mẫu (0: mẫu gốc)",
+                                                    *TEMPLATES),
     # A unit's roster and month.
     ("GET", "/api/v1/units/<code>/roster"): ("Danh sách cán bộ", *READ),
     ("PUT", "/api/v1/units/<code>/roster"): (
@@ -161,6 +173,17 @@ DECISIONS = {
         "Bỏ ghi nhận tháng vắng (về trang tháng)",
         *only(LOGIN, unit_a=303, unit_b=404, secretariat=303)),
     ("GET", "/nhat-ky"): ("Nhật ký kiểm tra", *only(LOGIN, admin=200)),
+    ("GET", "/mau-phieu"): ("Trang mẫu phiếu", *PAGE_TEMPLATES),
+    ("GET", "/mau-phieu/<form>.docx"): ("Tải mẫu phiếu đang dùng", *PAGE_TEMPLATES),
+    ("POST", "/mau-phieu/kiem-tra"): ("Kiểm tra tệp mẫu (tệp không phải .docx: 422)",
+                                      *only(LOGIN, secretariat=422, admin=422)),
+    ("GET", "/mau-phieu/xem-truoc/<digest>.pdf"): (
+        "Bản xem trước (chỉ của tệp vừa kiểm tra trong phiên đăng nhập; tệp khác: 404)",
+        *only(LOGIN, secretariat=404, admin=404)),
+    ("POST", "/mau-phieu/kich-hoat"): ("Kích hoạt mẫu đã kiểm tra (về trang mẫu phiếu)",
+                                       *only(LOGIN, secretariat=303, admin=303)),
+    ("POST", "/mau-phieu/quay-lai"): ("Dùng lại một bản mẫu (về trang mẫu phiếu)",
+                                      *only(LOGIN, secretariat=303, admin=303)),
     ("GET", "/phat-hanh-lo"): ("Trang phát hành cả lô", *only(LOGIN, unit_a=200, unit_b=200)),
     ("GET", "/phat-hanh-lo/<job_id>"): (
         "Tiến độ một lô", *only(LOGIN, unit_a=200, unit_b=404)),

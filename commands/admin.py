@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from archive import accounts
-from archive.models import ApiKey, AuditEvent, Document, SignedScan, User
+from archive.models import ApiKey, AuditEvent, Document, FormTemplate, SignedScan, User
 from archive.roles import Role
 
 
@@ -158,10 +158,16 @@ def check_files(remove_unreferenced):
     problems, referenced = 0, set()
     with _session() as session:
         for document in session.scalars(select(Document).order_by(Document.id)):
-            for part in ("json", "docx", "pdf"):
+            for part in ("json", "docx", "pdf", "template"):
                 digest = getattr(document, f"{part}_sha256")
+                if digest is None:  # a record issued before its template was kept
+                    continue
                 referenced.add(digest)
                 problems += _report(store, digest, f"phiếu {document.code} ({part})")
+        for template in session.scalars(select(FormTemplate).order_by(FormTemplate.id)):
+            referenced.add(template.sha256)
+            problems += _report(store, template.sha256,
+                                f"mẫu {template.form} bản {template.version}")
         for scan in session.scalars(select(SignedScan).order_by(SignedScan.id)):
             referenced.add(scan.sha256)
             problems += _report(store, scan.sha256, f"bản quét {scan.id} của phiếu "

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from documents.render import render_docx
+from documents.template import built_in
 
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -26,15 +27,19 @@ def safe_filename(stem):
     return re.sub(r'[\\/:*?"<>|\s]+', " ", stem).strip()[:150]
 
 
-def make_document(form, data, fmt, *, settings, converter, archive_code=None, pdfa=False):
+def make_document(form, data, fmt, *, settings, converter, archive_code=None, pdfa=False,
+                  template=None):
     """The filled form, or the blank form when `data` is None, as PDF or DOCX.
 
     An `archive_code` prints, with its QR code, in every page's footer and goes into the
-    document's keywords; `pdfa` makes the PDF a PDF/A-2b (ignored for DOCX)."""
+    document's keywords; `pdfa` makes the PDF a PDF/A-2b (ignored for DOCX). `template` (a
+    documents.template.Template, from archive.templates.current) is the form's built-in one by
+    default."""
     if data is None:
         context, meta = form.blank_context(settings), form.metadata({})
     else:
         context, meta = form.context(data, settings), form.metadata(data)
-    docx = render_docx(form.TEMPLATE, context, meta, archive_code=archive_code)
+    docx = render_docx(template or built_in(form.TEMPLATE), context, meta,
+                       archive_code=archive_code)
     content = docx if fmt == "docx" else converter.convert(docx, pdfa=pdfa)
     return Document(content, fmt, f"{safe_filename(meta['stem'])}.{fmt}")

@@ -19,6 +19,7 @@ from pikepdf import Name, OutlineItem
 from documents.compose import compose, form_start
 from documents.make import safe_filename
 from documents.render import render_body, render_document
+from documents.template import built_in
 from office.engine import ConversionError
 
 CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
@@ -26,12 +27,18 @@ CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENC
 
 @dataclass(frozen=True)
 class Form:
-    """One form to print: its module (forms.phieu_01 or forms.tong_hop), its validated data, and
-    the bookmark it gets in the packet."""
+    """One form to print: its module (forms.phieu_01 or forms.tong_hop), its validated data, the
+    bookmark it gets in the packet, and its template (documents.template.Template; None: the
+    built-in one)."""
 
     module: object
     data: dict
     title: str
+    template: object = None
+
+    @property
+    def source(self):
+        return self.template or built_in(self.module.TEMPLATE)
 
 
 @dataclass(frozen=True)
@@ -52,10 +59,10 @@ def convert_forms(forms, *, settings, converter, chunk=CHUNK):
         pending = []
         for group in _chunks(forms, chunk):
             first, *others = group
-            document = render_document(first.module.TEMPLATE,
+            document = render_document(first.source,
                                        first.module.context(first.data, settings),
                                        first.module.metadata(first.data))
-            bodies = [render_body(form.module.TEMPLATE, form.module.context(form.data, settings))
+            bodies = [render_body(form.source, form.module.context(form.data, settings))
                       for form in others]
             pending.append((group, pool.submit(converter.convert, compose(document, bodies),
                                                composed=True)))
@@ -67,7 +74,8 @@ def _chunks(forms, size):
     """Runs of consecutive forms of one template, at most `size` long."""
     chunks = []
     for form in forms:
-        if chunks and chunks[-1][0].module is form.module and len(chunks[-1]) < size:
+        if (chunks and chunks[-1][0].module is form.module
+                and chunks[-1][0].source == form.source and len(chunks[-1]) < size):
             chunks[-1].append(form)
         else:
             chunks.append([form])
@@ -138,12 +146,16 @@ def _bytes(pdf):
     return out.getvalue()
 
 
-def unit_month_forms(tong_hop_data, phieu_01_data):
-    """The packet's forms, in order: the tổng hợp (if any), then each Phiếu 01 as given."""
+def unit_month_forms(tong_hop_data, phieu_01_data, templates=None):
+    """The packet's forms, in order: the tổng hợp (if any), then each Phiếu 01 as given;
+    `templates` maps a form's slug to its Template (else the built-in one)."""
     from forms import phieu_01, tong_hop
 
-    forms = [Form(tong_hop, tong_hop_data, TONG_HOP_TITLE)] if tong_hop_data else []
-    return forms + [Form(phieu_01, data, person_title(number, data["person"]["full_name"]))
+    templates = templates or {}
+    forms = ([Form(tong_hop, tong_hop_data, TONG_HOP_TITLE, templates.get("tong-hop"))]
+             if tong_hop_data else [])
+    return forms + [Form(phieu_01, data, person_title(number, data["person"]["full_name"]),
+                         templates.get("phieu-01"))
                     for number, data in enumerate(phieu_01_data, start=1)]
 
 

@@ -5,13 +5,14 @@ Jinja environment limits what the templates' own tags may do. A value holding `{
 `{% for %}` is substituted as text and prints as typed.
 
 docxtpl prepares a template's XML on every render (cleans the tags, compiles the Jinja): about
-20 ms of the 25 a render costs. The template never changes while the service runs, so both steps
-are done once per template part and kept.
+20 ms of the 25 a render costs. Both steps are done once per distinct part (keyed by its XML, so an
+installed template's parts are prepared apart from the built-in's) and kept, up to PREPARED_MAX
+parts.
 """
 
 import io
+import threading
 from functools import lru_cache
-from pathlib import Path
 
 import segno
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -19,14 +20,32 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
+from documents.template import Template, built_in
 from forms.layout import ARCHIVE_QR_MM
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 # The context key of the archive stamp in the templates' footers; the forms' contexts never use it.
 STAMP_KEY = "archive_stamp"
 # Pixels per QR module: about 290 dpi for a short code at ARCHIVE_QR_MM, under the 300 dpi
 # LibreOffice's PDF export would resample to (blurring the modules' edges).
 QR_SCALE = 6
+# Prepared parts kept: each template has a few (body, headers, footers, footnotes); templates
+# checked and installed over the service's life add theirs, so the oldest are dropped past this.
+PREPARED_MAX = 200
+
+
+_EVICTING = threading.Lock()
+
+
+def _kept(cache, key, make):
+    """cache[key], made by make() the first time."""
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        with _EVICTING:
+            while len(cache) >= PREPARED_MAX:
+                cache.pop(next(iter(cache)))
+            cache[key] = value
+    return value
 
 
 class _CompiledOnce(SandboxedEnvironment):
@@ -39,10 +58,8 @@ class _CompiledOnce(SandboxedEnvironment):
     def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None:
             return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = self._compiled[source] = super().from_string(source)
-        return template
+        compile_ = super().from_string
+        return _kept(self._compiled, source, lambda: compile_(source))
 
 
 class _PreparedTemplate(DocxTemplate):
@@ -51,37 +68,36 @@ class _PreparedTemplate(DocxTemplate):
     _patched = {}
 
     def patch_xml(self, src_xml):
-        patched = self._patched.get(src_xml)
-        if patched is None:
-            patched = self._patched[src_xml] = super().patch_xml(src_xml)
-        return patched
+        patch = super().patch_xml
+        return _kept(self._patched, src_xml, lambda: patch(src_xml))
 
 
-_ENVIRONMENT = _CompiledOnce()
+ENVIRONMENT = _CompiledOnce()
 
 
-@lru_cache(maxsize=None)
-def _template_bytes(name):
-    return (TEMPLATES_DIR / name).read_bytes()
+def _template(template):
+    """A documents.template.Template, or a built-in template's file name."""
+    return template if isinstance(template, Template) else built_in(template)
 
 
-def render_docx(template_name, context, metadata, *, archive_code=None):
+def render_docx(template, context, metadata, *, archive_code=None):
     """The filled document as DOCX bytes; `metadata` gives the document properties (title,
     subject, author).
 
     With an `archive_code`, every page's footer prints it with its QR code, and the document's
     keywords hold it (LibreOffice writes them into the PDF's XMP, pdf:Keywords)."""
     out = io.BytesIO()
-    render_document(template_name, context, metadata, archive_code=archive_code).save(out)
+    render_document(template, context, metadata, archive_code=archive_code).save(out)
     return out.getvalue()
 
 
-def render_document(template_name, context, metadata, *, archive_code=None):
-    """The filled document as a python-docx Document, for saving or composing with others."""
-    template = _PreparedTemplate(io.BytesIO(_template_bytes(template_name)))
+def render_document(template, context, metadata, *, archive_code=None):
+    """The filled document as a python-docx Document, for saving or composing with others.
+    `template`: a documents.template.Template, or a built-in template's file name."""
+    template = _PreparedTemplate(io.BytesIO(_template(template).content))
     assert STAMP_KEY not in context
     stamp = archive_code and {"code": archive_code, "qr": _qr_image(template, archive_code)}
-    template.render({**context, STAMP_KEY: stamp}, _ENVIRONMENT, autoescape=True)
+    template.render({**context, STAMP_KEY: stamp}, ENVIRONMENT, autoescape=True)
     if stamp:
         _number_footer_pictures(template)
     properties = template.docx.core_properties
@@ -102,19 +118,19 @@ def _property(text):
     return text if len(text) <= PROPERTY_MAX else text[:PROPERTY_MAX - 1].rstrip() + "…"
 
 
-def render_body(template_name, context):
+def render_body(template, context):
     """Only the main part of the filled template, its w:body element: no document built, no
     header, footer or footnote rendered. For composing forms after the first of a chunk
     (documents/compose.py), which take those from the first; such forms carry no archive stamp."""
-    template, source = _body_source(template_name)
+    template, source = _body_source(_template(template))
     xml = template.render_xml_part(source, template.docx._part, {**context, STAMP_KEY: None},
-                                   _ENVIRONMENT)
+                                   ENVIRONMENT)
     return template.fix_tables(xml)
 
 
-@lru_cache(maxsize=None)
-def _body_source(template_name):
-    template = _PreparedTemplate(io.BytesIO(_template_bytes(template_name)))
+@lru_cache(maxsize=16)
+def _body_source(template):
+    template = _PreparedTemplate(io.BytesIO(template.content))
     template.render_init()
     return template, template.patch_xml(template.get_xml())
 

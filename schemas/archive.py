@@ -3,6 +3,7 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from documents.template import version_label
 from forms import FORMS
 from schemas.fields import MAX_YEAR, MIN_YEAR, Text
 
@@ -53,6 +54,12 @@ class DocumentSchema(Schema):
     sha256 = fields.Function(lambda d: {"json": d.json_sha256, "docx": d.docx_sha256,
                                         "pdf": d.pdf_sha256},
                              **about("Mã băm SHA-256 của từng tệp"))
+    template = fields.Function(
+        lambda d: None if d.template_sha256 is None else {
+            "version": d.template_version, "label": version_label(d.template_version),
+            "sha256": d.template_sha256},
+        allow_none=True, **about("Mẫu Word đã dùng: số bản (0: mẫu gốc) và mã băm SHA-256; null "
+                                 "với phiếu phát hành trước khi mẫu được lưu theo bản"))
     links = fields.Function(_links, **about("Địa chỉ tải PDF, Word, JSON và xem hồ sơ"))
 
 

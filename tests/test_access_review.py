@@ -156,6 +156,14 @@ BODIES = {
     ("POST", "/xac-minh"): lambda who: {
         "data": {"file": upload(b"%PDF-1.7 not archived", "tep.pdf")}},
     ("POST", "/don-vi/<code>/<int:year>/<int:month>/tong-hop"): lambda who: {"data": {}},
+    ("POST", "/api/v1/templates/<form>/check"): lambda who: {
+        "data": {"file": upload(b"not a template", "mau.docx")}},
+    ("POST", "/api/v1/templates/<form>"): lambda who: {
+        "data": {"file": upload(b"not a template", "mau.docx")}},
+    ("POST", "/api/v1/templates/<form>/rollback"): lambda who: {"json": {"version": 0}},
+    ("POST", "/mau-phieu/kiem-tra"): lambda who: {"data": {
+        "form": "tong-hop", "file": upload(b"not a template", "mau.docx")}},
+    ("POST", "/mau-phieu/quay-lai"): lambda who: {"data": {"form": "tong-hop", "version": "0"}},
     ("POST", "/don-vi/<code>/<int:year>/<int:month>/vang"): lambda who: {"data": {
         "full_name": "Nguyễn Thị Ngọc Ánh", "reason": "om_dau"}},
     ("POST", "/don-vi/<code>/danh-sach"): lambda who: {"data": {
@@ -193,7 +201,7 @@ class Site:
             "reason": "om_dau"}).json["id"] for month in (6, 7)]
         self.values = {"document_id": document["id"], "scan_id": scan.json["id"],
                        "job_id": job.json["id"], "code": "noi-vu", "year": 2026, "month": 11,
-                       "excused_id": excused[0]}
+                       "excused_id": excused[0], "form": "tong-hop", "digest": "0" * 64}
         # What one role acts on alone, so that no role's walk finds it gone by another's.
         self.own_values = {"secretariat": {"excused_id": excused[1]}}
         self.clients = {who: _logged_in(self.app, who) for who in VISITORS}

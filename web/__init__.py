@@ -122,4 +122,4 @@ def import_rows():
     return jsonify(rows=rows)
 
 
-from web import archive_pages, audit_page, batch_page, reports_page, unit_pages  # noqa: E402,F401  (their routes)
+from web import archive_pages, audit_page, batch_page, reports_page, templates_page, unit_pages  # noqa: E402,F401,E501  (their routes)

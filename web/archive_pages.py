@@ -19,6 +19,7 @@ from archive.models import Unit
 from archive.roles import Permission
 from archive.store import StoreError
 from auth import access, context
+from documents.template import version_label
 from forms import FORMS, clock
 from schemas.archive import DocumentQuerySchema
 from web import bp
@@ -59,6 +60,9 @@ def file_size(size):
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
+bp.app_template_global("template_label")(version_label)
+
+
 @bp.app_template_global()
 def form_title(slug):
     return FORMS[slug].TITLE
@@ -77,7 +81,8 @@ def account():
             "role_label": principal.role.label if principal else None,
             "reads_records": access.can(Permission.READ_DOCUMENTS),
             "issues_batches": access.can(Permission.ISSUE),
-            "reads_audit": access.can(Permission.READ_AUDIT)}
+            "reads_audit": access.can(Permission.READ_AUDIT),
+            "manages_templates": access.can(Permission.MANAGE_TEMPLATES)}
 
 
 def error_page(status, title, message):

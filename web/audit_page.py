@@ -29,6 +29,8 @@ ACTIONS = {
     "auth.key": "Khóa API",
     "render": "Điền phiếu",
     "access": "Truy cập (theo vai trò)",
+    "template-install": "Cài mẫu phiếu",
+    "template-rollback": "Đổi bản mẫu phiếu",
 }
 OUTCOMES = {"ok": "thành công", "refused": "bị từ chối", "failed": "lỗi"}
 FILTER_ERRORS = {
