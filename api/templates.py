@@ -23,7 +23,8 @@ bp = Blueprint("templates", __name__, url_prefix="/api/v1/templates",
                description="Mẫu phiếu Word: tải về, kiểm tra, cài, quay lại bản cũ (văn phòng, "
                            "quản trị viên). Hướng dẫn: docs/TEMPLATES.md.")
 
-FORM_PATH = {"description": "Loại phiếu: " + ", ".join(FORMS)}
+FORM_PATH = {"description": "Loại phiếu: " + ", ".join(FORMS), "required": True,
+             "schema": {"type": "string", "enum": list(FORMS)}}
 
 
 class TemplateSchema(Schema):

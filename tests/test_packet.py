@@ -140,8 +140,10 @@ def test_the_packet_from_json_is_one_pdf_with_a_bookmark_per_form(client):
     response = client.post("/api/v1/packet?duplex=true", json=_body())
     assert response.status_code == 200, response.json
     assert response.mimetype == "application/pdf"
-    assert ("filename*=UTF-8''H%E1%BB%93%20s%C6%A1%20in%20-%20Ph%C3%B2ng%20N%E1%BB%99i%20v%E1%BB"
-            "%A5%20-%20th%C3%A1ng%2011-2026.pdf") in response.headers["Content-Disposition"]
+    # «Hồ sơ in hai mặt - Phòng Nội vụ - tháng 11-2026.pdf»
+    assert ("filename*=UTF-8''H%E1%BB%93%20s%C6%A1%20in%20hai%20m%E1%BA%B7t%20-%20Ph%C3%B2ng%20"
+            "N%E1%BB%99i%20v%E1%BB%A5%20-%20th%C3%A1ng%2011-2026.pdf"
+            ) in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
     assert [item.title for item in reader.outline] == [
         "Phiếu tổng hợp", "1. Nguyễn Văn An", "2. Trần Thị Bình"]

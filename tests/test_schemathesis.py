@@ -75,6 +75,11 @@ OPERATIONS = {
     "POST /api/v1/jobs/batch-issue/spreadsheet": ("unit_a", (10, 15)),
     "GET /api/v1/jobs/batch-issue/template.xlsx": ("unit_a", (2, 3)),
     "GET /api/v1/jobs/{job_id}": ("secretariat", (10, 10)),
+    "GET /api/v1/templates": ("secretariat", LIGHT),
+    "GET /api/v1/templates/{form}/docx": ("secretariat", (3, 5)),
+    "POST /api/v1/templates/{form}/check": ("secretariat", HEAVY),
+    "POST /api/v1/templates/{form}": ("secretariat", HEAVY),
+    "POST /api/v1/templates/{form}/rollback": ("secretariat", (5, 10)),
 }
 ANONYMOUS_EXAMPLES = 4  # without an account most answers are a 401 before anything else
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -21,6 +21,7 @@ RENDERING = {  # (method, path) of the OpenAPI spec: the endpoints spending the 
     ("post", "/api/v1/units/{code}/months/{year}/{month}/tong-hop"),
     ("post", "/api/v1/jobs/batch-issue"), ("post", "/api/v1/jobs/batch-issue/spreadsheet"),
     ("get", "/api/v1/reports/year-end"), ("get", "/api/v1/reports/periodic"),
+    ("post", "/api/v1/templates/{form}/check"), ("post", "/api/v1/templates/{form}"),
 }
 
 

@@ -69,6 +69,7 @@ def test_fill_phieu_01_preview_and_download_the_pdf(page, server):
     page.locator('[data-action="preview"]').click()
     expect(page.locator("#preview")).to_be_visible()
     expect(page.locator("#preview")).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(page.locator("#actions")).to_be_in_viewport()  # the bar stays in sight of the preview
     shot(page, "phieu-01-xem-truoc")
 
     pdf = download(page, "pdf")
