@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from documents.batch import batchable
 from documents.render import render_docx
 
 MIMETYPES = {
@@ -36,5 +37,9 @@ def make_document(form, data, fmt, *, settings, converter, archive_code=None, pd
     else:
         context, meta = form.context(data, settings), form.metadata(data)
     docx = render_docx(form.TEMPLATE, context, meta, archive_code=archive_code)
-    content = docx if fmt == "docx" else converter.convert(docx, pdfa=pdfa)
+    if fmt == "docx":
+        content = docx
+    else:  # a form with an archive stamp is converted alone (documents/batch.py)
+        content = converter.convert(docx, pdfa=pdfa, batchable=None if archive_code
+                                    else batchable(form.TEMPLATE))
     return Document(content, fmt, f"{safe_filename(meta['stem'])}.{fmt}")

@@ -9,6 +9,7 @@ docxtpl prepares a template's XML on every render (cleans the tags, compiles the
 are done once per template part and kept.
 """
 
+import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +64,12 @@ _ENVIRONMENT = _CompiledOnce()
 @lru_cache(maxsize=None)
 def _template_bytes(name):
     return (TEMPLATES_DIR / name).read_bytes()
+
+
+@lru_cache(maxsize=None)
+def template_digest(name):
+    """The template's content (SHA-256 of its bytes, hex): what caches and batches key on."""
+    return hashlib.sha256(_template_bytes(name)).hexdigest()
 
 
 def render_docx(template_name, context, metadata, *, archive_code=None):
