@@ -52,6 +52,8 @@ DEFAULTS = {
     # to this many (1: never); "all" of them, or each worker its "share" (office/engine.py).
     "CONVERT_BATCH_MAX": 8,
     "CONVERT_BATCH_POLICY": "all",
+    # Files made without archive code kept in memory, keyed by their content (documents/cache.py).
+    "RESULT_CACHE_MB": 32,
     # III.1 «Tháng 5/2024: Triển khai Hướng dẫn này»: no Phiếu 01 is owed for earlier months.
     "GUIDANCE_START": "05/2024",
     "PACKET_CHUNK": 12,  # forms per LibreOffice load in a print packet (docs/BENCHMARKS.md)

@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 
 from documents.batch import batchable
-from documents.render import render_docx
+from documents.cache import cached, content_key
+from documents.render import render_docx, template_digest
 
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -36,10 +37,23 @@ def make_document(form, data, fmt, *, settings, converter, archive_code=None, pd
         context, meta = form.blank_context(settings), form.metadata({})
     else:
         context, meta = form.context(data, settings), form.metadata(data)
-    docx = render_docx(form.TEMPLATE, context, meta, archive_code=archive_code)
+    filename = f"{safe_filename(meta['stem'])}.{fmt}"
+    if archive_code is not None:  # an issue into the archive: its own code, never cached
+        docx = render_docx(form.TEMPLATE, context, meta, archive_code=archive_code)
+        content = docx if fmt == "docx" else converter.convert(docx, pdfa=pdfa)
+        return Document(content, fmt, filename)
+    digest = template_digest(form.TEMPLATE)
+    key = content_key(digest, context, meta)
+
+    def made(kind, make):
+        if key is None:
+            return make()
+        slot = (form.TEMPLATE, kind) if data is None else None
+        return cached((key, kind), slot, make, settings=settings, converter=converter)
+
+    docx = made("docx", lambda: render_docx(form.TEMPLATE, context, meta))
     if fmt == "docx":
-        content = docx
-    else:  # a form with an archive stamp is converted alone (documents/batch.py)
-        content = converter.convert(docx, pdfa=pdfa, batchable=None if archive_code
-                                    else batchable(form.TEMPLATE))
-    return Document(content, fmt, f"{safe_filename(meta['stem'])}.{fmt}")
+        return Document(docx, fmt, filename)
+    content = made("pdfa" if pdfa else "pdf", lambda: converter.convert(
+        docx, pdfa=pdfa, batchable=batchable(form.TEMPLATE)))
+    return Document(content, fmt, filename)
