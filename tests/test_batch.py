@@ -18,7 +18,8 @@ from forms import FORMS
 from office.engine import ConversionError
 from schemas.phieu_01 import Phieu01Schema
 
-SETTINGS = {"PLACE_NAME": "Nam Từ Liêm"}
+# RESULT_CACHE_MB 0: every form converted, none answered from memory (documents/cache.py)
+SETTINGS = {"PLACE_NAME": "Nam Từ Liêm", "RESULT_CACHE_MB": 0}
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
          "Vũ Thị Giang"]
 
