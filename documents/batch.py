@@ -55,14 +55,16 @@ def cut(content, properties):
     """One PDF (bytes) per form of the composed PDF `content`, each with its `properties`."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         ranges = form_pages(pdf, len(properties))
-    return [_one_form(content, pages, values) for pages, values in zip(ranges, properties)]
+        owners = _Owners(pdf, ranges)
+    return [_one_form(content, form, pages, values, owners)
+            for form, (pages, values) in enumerate(zip(ranges, properties))]
 
 
-def _one_form(content, pages, values):
+def _one_form(content, form, pages, values, owners):
     with pikepdf.open(io.BytesIO(content)) as pdf:
         del pdf.pages[pages.stop:]
         del pdf.pages[:pages.start]
-        _keep_structure(pdf)
+        _keep_structure(pdf, form, owners)
         opening = pdf.Root.get(Name.OpenAction)
         if isinstance(opening, Array) and len(opening):
             opening[0] = pdf.pages[0].obj
@@ -135,32 +137,56 @@ _XMP_LISTS = {"title": "Alt", "description": "Alt", "creator": "Seq"}
 
 # ---------------------------------------------------------------------- structure tags
 
-def _keep_structure(pdf):
-    """The structure tree of the pages left: the top-level elements that start on them (a form
-    starts on a page of its own, so each belongs to one form), the parent tree and the IDs of
-    what they hold, numbered from 0 as in a lone form's PDF."""
+class _Owners:
+    """Which form each part of the composed PDF's structure tree belongs to, found once: each
+    top-level element (by its place), each ID and each parent tree entry (by key). A form starts
+    on a page of its own, so each element belongs to the form of the page it starts on."""
+
+    def __init__(self, pdf, ranges):
+        form_of = {pdf.pages[number].obj.objgen: form
+                   for form, pages in enumerate(ranges) for number in pages}
+        root = pdf.Root.get(Name.StructTreeRoot)
+        self.children, self.ids, self.parents = [], {}, {}
+        if root is None:
+            return
+        for document in _as_list(root.get(Name.K)):
+            self.children.append([form_of.get(_first_page(child))
+                                  for child in _as_list(document.get(Name.K))])
+        if Name.IDTree in root:
+            self.ids = {str(key): form_of.get(_first_page(value))
+                        for key, value in _tree_entries(root.IDTree, Name.Names)}
+        if Name.ParentTree in root:
+            by_page = {int(page.obj.StructParents): form_of[page.obj.objgen]
+                       for page in pdf.pages if Name.StructParents in page.obj}
+            self.parents = {int(key): by_page.get(int(key)) if isinstance(value, Array)
+                            else form_of.get(_first_page(value))
+                            for key, value in _tree_entries(root.ParentTree, Name.Nums)}
+
+
+def _keep_structure(pdf, form, owners):
+    """The structure tree of form number `form`, whose pages are the ones left: its top-level
+    elements, and the parent tree and the IDs of what they hold, numbered from 0 as in a lone
+    form's PDF."""
     root = pdf.Root.get(Name.StructTreeRoot)
     if root is None:
         return
     pages = {page.obj.objgen for page in pdf.pages}
-    for document in _as_list(root.get(Name.K)):
+    for document, places in zip(_as_list(root.get(Name.K)), owners.children):
         if Name.Pg in document and document.Pg.objgen not in pages:
             document.Pg = pdf.pages[0].obj  # as a lone form's: its first page
         children = document.get(Name.K)
         if isinstance(children, Array):
-            document.K = Array([child for child in children if _first_page(child) in pages])
+            document.K = Array([child for child, owner in zip(children, places)
+                                if owner == form])
     if Name.IDTree in root:
         entries = [(key, value) for key, value in _tree_entries(root.IDTree, Name.Names)
-                   if _first_page(value) in pages]
+                   if owners.ids.get(str(key)) == form]
         root.IDTree = Dictionary(Names=Array([item for entry in entries for item in entry]))
     if Name.ParentTree in root:
         # The entries of what is left (the pages' marked content, the links), in their order.
-        numbered = {int(page.obj.StructParents) for page in pdf.pages
-                    if Name.StructParents in page.obj}
         entries = sorted((int(key), value) for key, value
                          in _tree_entries(root.ParentTree, Name.Nums)
-                         if (int(key) in numbered if isinstance(value, Array)
-                             else _first_page(value) in pages))
+                         if owners.parents.get(int(key)) == form)
         numbers = {old: new for new, (old, _) in enumerate(entries)}
         for page in pdf.pages:
             for owner, key in [(page.obj, Name.StructParents),
