@@ -50,7 +50,7 @@ DEFAULTS = {
     "CONVERT_MAX_MEMORY_MB": 600,
     # Single-form requests waiting together are converted as one document by a free worker, up
     # to this many (1: never); "all" of them, or each worker its "share" (office/engine.py).
-    "CONVERT_BATCH_MAX": 8,
+    "CONVERT_BATCH_MAX": 4,
     "CONVERT_BATCH_POLICY": "all",
     # Files made without archive code kept in memory, keyed by their content (documents/cache.py).
     "RESULT_CACHE_MB": 32,
