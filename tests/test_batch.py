@@ -17,6 +17,7 @@ from documents.make import make_document
 from forms import FORMS
 from office.engine import ConversionError
 from schemas.phieu_01 import Phieu01Schema
+from schemas.tong_hop import TongHopSchema
 
 # RESULT_CACHE_MB 0: every form converted, none answered from memory (documents/cache.py)
 SETTINGS = {"PLACE_NAME": "Nam Từ Liêm", "RESULT_CACHE_MB": 0}
@@ -31,8 +32,8 @@ def phieu(name, political=1):
     return Phieu01Schema().load(body)
 
 
-def make_pdf(converter, data, pdfa=False):
-    return make_document(FORMS["phieu-01"], data, "pdf", settings=SETTINGS, converter=converter,
+def make_pdf(converter, data, pdfa=False, slug="phieu-01"):
+    return make_document(FORMS[slug], data, "pdf", settings=SETTINGS, converter=converter,
                          pdfa=pdfa).content
 
 
@@ -90,24 +91,44 @@ def description(content):
     }
 
 
-@pytest.mark.parametrize("pdfa", [False, True], ids=["pdf", "pdfa"])
-def test_forms_converted_together_are_the_pdfs_each_would_be_alone(engine, long_docx, pdfa):  # noqa: F811
+def tong_hop(unit, rows):
+    body = example("tong-hop")
+    body["unit"]["name"] = unit
+    body["rows"] = body["rows"] * rows
+    return TongHopSchema().load(body)
+
+
+# Three forms of one template each, of different lengths: the batch's forms start on odd and
+# even pages.
+CASES = {
+    "phieu-01": ("phieu-01", False, lambda: [phieu(NAMES[0]), phieu(NAMES[1], political=6),
+                                             phieu(NAMES[2])]),
+    "phieu-01 PDF/A": ("phieu-01", True, lambda: [phieu(NAMES[0]), phieu(NAMES[1], political=6),
+                                                  phieu(NAMES[2])]),
+    "tong-hop": ("tong-hop", False, lambda: [tong_hop("Phòng Nội vụ", 1),
+                                             tong_hop("Phòng Tài chính", 5),
+                                             tong_hop("Phòng Y tế", 9)]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_forms_converted_together_are_the_pdfs_each_would_be_alone(engine, long_docx, case):  # noqa: F811
+    slug, pdfa, forms = CASES[case]
+    forms = forms()
     converter = engine(workers=1, layout=pagination, batch_max=8)
     ready(converter)
-    forms = [phieu(NAMES[0]), phieu(NAMES[1], political=6), phieu(NAMES[2])]
-    alone = [make_pdf(converter, data, pdfa) for data in forms]
+    alone = [make_pdf(converter, data, pdfa, slug) for data in forms]
     assert converter.status()["batched_conversions"] == 0  # one at a time: nothing to share
 
-    results = while_busy(converter, long_docx,
-                         [lambda data=data: make_pdf(converter, data, pdfa) for data in forms])
+    results = while_busy(converter, long_docx, [
+        lambda data=data: make_pdf(converter, data, pdfa, slug) for data in forms])
     status = converter.status()
     assert status["batched_conversions"] == 1 and status["batched_requests"] == 3, status
-    for name, lone, result in zip(NAMES, alone, results, strict=False):
+    for lone, result in zip(alone, results, strict=True):
         assert "value" in result, result
-        batched, expected = description(result["value"]), description(lone)
-        assert name in "\n".join(batched["text"])
-        assert batched == expected
-    assert len(description(results[1]["value"])["text"]) > len(description(alone[0])["text"])
+        assert description(result["value"]) == description(lone)
+    pages = [len(description(lone)["text"]) for lone in alone]
+    assert len(set(pages)) > 1, pages  # forms of different lengths
     if pdfa:
         assert description(results[0]["value"])["xmp"]["{http://www.aiim.org/pdfa/ns/id/}part"] \
             == "2"
@@ -190,3 +211,10 @@ def test_a_batch_whose_retry_dies_too_answers_each_request_503(engine, long_docx
     assert converter.status()["crashes"] == 2
     wait_for(lambda: converter.workers[0].state == "idle")
     assert NAMES[0] in "\n".join(pdf_pages(make_pdf(converter, phieu(NAMES[0]))))
+
+
+def test_readyz_counts_batched_conversions(client):
+    converter = client.get("/readyz").json["converter"]
+    assert converter["batch"] == {"max": 4, "policy": "all"}
+    assert isinstance(converter["batched_conversions"], int)
+    assert converter["batched_requests"] >= 2 * converter["batched_conversions"]
