@@ -276,8 +276,14 @@ class Converter:
             docx, composed, cut = ticket.docx, ticket.composed, None
             options = export_options(ticket.pdfa, composed)
         else:
-            docx, cut = ticket.batchable.combine([t.docx for t in group],
-                                                 [t.batchable.item for t in group])
+            try:
+                docx, cut = ticket.batchable.combine([t.docx for t in group],
+                                                     [t.batchable.item for t in group])
+            except Exception:
+                log.exception("could not compose a batch of %d documents", len(group))
+                self._release(ticket.worker)
+                raise ConversionError("Chưa ghép được các phiếu để chuyển cùng nhau; hãy thử "
+                                      "lại.") from None
             options, composed = {**export_options(ticket.pdfa), **BATCHED}, True
         for attempt in (1, 2):
             if attempt == 2:
@@ -309,7 +315,13 @@ class Converter:
                 raise ConversionError("LibreOffice không chuyển được phiếu sang PDF.") from None
             self._release(worker)
             break
-        pdfs = [pdf] if cut is None else cut(pdf)
+        try:
+            pdfs = [pdf] if cut is None else cut(pdf)
+        except ConversionError:
+            raise
+        except Exception:
+            log.exception("could not cut a batch's PDF into its %d documents", len(group))
+            pdfs = []
         if len(pdfs) != len(group):
             raise ConversionError("Chưa tách được các phiếu chuyển cùng nhau; hãy thử lại.")
         with self._lock:

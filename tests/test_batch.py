@@ -15,7 +15,7 @@ from conftest import example, pdf_pages
 from documents import pagination
 from documents.make import make_document
 from forms import FORMS
-from office.engine import ConversionError
+from office.engine import Batchable, ConversionError
 from schemas.phieu_01 import Phieu01Schema
 from schemas.tong_hop import TongHopSchema
 
@@ -218,3 +218,28 @@ def test_readyz_counts_batched_conversions(client):
     assert converter["batch"] == {"max": 4, "policy": "all"}
     assert isinstance(converter["batched_conversions"], int)
     assert converter["batched_requests"] >= 2 * converter["batched_conversions"]
+
+
+def _cannot_compose(docxs, items):
+    raise ValueError("a document that cannot be composed")
+
+
+def _cannot_cut(docxs, items):
+    def cut(pdf):
+        raise ValueError("a PDF that cannot be cut")
+    return docxs[0], cut
+
+
+@pytest.mark.parametrize("combine", [_cannot_compose, _cannot_cut], ids=["compose", "cut"])
+def test_a_batch_that_fails_to_compose_or_cut_answers_each_503_and_the_worker_serves_on(
+        engine, long_docx, combine):  # noqa: F811
+    converter = engine(workers=1, batch_max=8)
+    ready(converter)
+    docx = make_document(FORMS["phieu-01"], phieu(NAMES[0]), "docx", settings=SETTINGS,
+                         converter=None).content
+    job = Batchable(key="broken", combine=combine)
+    results = while_busy(converter, long_docx,
+                         [lambda: converter.convert(docx, batchable=job) for _ in range(3)])
+    assert all(isinstance(result.get("error"), ConversionError) for result in results), results
+    wait_for(lambda: converter.workers[0].state == "idle")
+    assert NAMES[0] in "\n".join(pdf_pages(converter.convert(docx)))
