@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 # connect; `make run HOST=0.0.0.0` leaves it off unless PHIEU_ALLOW_ANONYMOUS_RENDER says otherwise.
 PHIEU_ALLOW_ANONYMOUS_RENDER ?= $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),true,false)
 
-.PHONY: run test lint system-deps test-system-deps templates bench clean
+.PHONY: run test lint system-deps test-system-deps templates bench bench-peers clean
 
 run: system-deps $(VENV)/.run-deps
 	PHIEU_ALLOW_ANONYMOUS_RENDER=$(PHIEU_ALLOW_ANONYMOUS_RENDER) \
@@ -56,9 +56,14 @@ templates: $(VENV)/.run-deps
 
 # The benchmarks (docs/BENCHMARKS.md): conversion (old path, warm engine, throughput, memory),
 # then the print packet of a 200-person unit against the same done one form at a time.
+# `make bench-peers` times the service against unoserver and Carbone in one run (it installs
+# them, if missing, under .bench-peers/: a virtual environment, an npm folder).
 bench: system-deps $(VENV)/.run-deps
 	$(PY) -m bench.json_to_pdf --runs 20
 	$(PY) -m bench.packet --people 200 --runs 3
+
+bench-peers: system-deps $(VENV)/.run-deps
+	$(PY) -m bench.peers --runs 20 --clients 8 --requests 200
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -51,6 +51,12 @@ DEFAULTS = {
     "CONVERT_TIMEOUT": 60,
     "CONVERT_MAX_CONVERSIONS": 1000,
     "CONVERT_MAX_MEMORY_MB": 600,
+    # Single-form requests waiting together are converted as one document by a free worker, up
+    # to this many (1: never); "all" of them, or each worker its "share" (office/engine.py).
+    "CONVERT_BATCH_MAX": 4,
+    "CONVERT_BATCH_POLICY": "all",
+    # Files made without archive code kept in memory, keyed by their content (documents/cache.py).
+    "RESULT_CACHE_MB": 32,
     # III.1 «Tháng 5/2024: Triển khai Hướng dẫn này»: no Phiếu 01 is owed for earlier months.
     "GUIDANCE_START": "05/2024",
     "PACKET_CHUNK": 12,  # forms per LibreOffice load in a print packet (docs/BENCHMARKS.md)
@@ -225,5 +231,6 @@ def new_converter(config):
         queue_timeout=config["CONVERT_QUEUE_TIMEOUT"], timeout=config["CONVERT_TIMEOUT"],
         max_conversions=config["CONVERT_MAX_CONVERSIONS"],
         max_memory_mb=config["CONVERT_MAX_MEMORY_MB"], layout=pagination,
+        batch_max=config["CONVERT_BATCH_MAX"], batch_policy=config["CONVERT_BATCH_POLICY"],
         warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
                              converter=None).content)

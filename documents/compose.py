@@ -19,10 +19,14 @@ the archive, a QR picture per form in its footers, is converted on its own).
 import copy
 import io
 
+import pikepdf
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from pikepdf import Name
+
+from office.engine import ConversionError
 
 
 def compose(first, bodies):
@@ -66,9 +70,30 @@ def _section_break(section):
     return paragraph
 
 
+FORM_START = "form-"
+
+
 def form_start(number):
     """The name of the PDF destination where form `number` (from 0) starts."""
-    return f"form-{number:05d}"
+    return f"{FORM_START}{number:05d}"
+
+
+def form_pages(pdf, count):
+    """The pages of each of the `count` forms of a composed document's PDF (pikepdf), as ranges:
+    from the destination its start bookmark became to the next one's."""
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    destinations = pdf.Root.get(Name.Dests, pikepdf.Dictionary())
+    try:
+        starts = [index[destinations[Name("/" + form_start(number))][0].objgen]
+                  for number in range(count)]
+    except (KeyError, IndexError, TypeError):
+        raise ConversionError("LibreOffice không đánh dấu được chỗ bắt đầu của từng phiếu trong "
+                              "tệp gộp; hãy thử lại.") from None
+    ends = [*starts[1:], len(pdf.pages)]
+    if any(end <= start for start, end in zip(starts, ends)):
+        raise ConversionError("LibreOffice đặt sai chỗ bắt đầu của các phiếu trong tệp gộp; hãy "
+                              "thử lại.")
+    return [range(start, end) for start, end in zip(starts, ends)]
 
 
 def _mark_start(paragraph, number):

@@ -3,7 +3,9 @@
 import re
 from dataclasses import dataclass
 
-from documents.render import render_docx
+from documents.batch import batchable
+from documents.cache import cached, content_key
+from documents.render import render_docx, template_digest
 from documents.template import built_in
 
 MIMETYPES = {
@@ -39,7 +41,23 @@ def make_document(form, data, fmt, *, settings, converter, archive_code=None, pd
         context, meta = form.blank_context(settings), form.metadata({})
     else:
         context, meta = form.context(data, settings), form.metadata(data)
-    docx = render_docx(template or built_in(form.TEMPLATE), context, meta,
-                       archive_code=archive_code)
-    content = docx if fmt == "docx" else converter.convert(docx, pdfa=pdfa)
-    return Document(content, fmt, f"{safe_filename(meta['stem'])}.{fmt}")
+    template = template or built_in(form.TEMPLATE)
+    filename = f"{safe_filename(meta['stem'])}.{fmt}"
+    if archive_code is not None:  # an issue into the archive: its own code, never cached
+        docx = render_docx(template, context, meta, archive_code=archive_code)
+        content = docx if fmt == "docx" else converter.convert(docx, pdfa=pdfa)
+        return Document(content, fmt, filename)
+    key = content_key(template_digest(template), context, meta)
+
+    def made(kind, make):
+        if key is None:
+            return make()
+        slot = (form.TEMPLATE, template.sha256, kind) if data is None else None
+        return cached((key, kind), slot, make, settings=settings, converter=converter)
+
+    docx = made("docx", lambda: render_docx(template, context, meta))
+    if fmt == "docx":
+        return Document(docx, fmt, filename)
+    content = made("pdfa" if pdfa else "pdf", lambda: converter.convert(
+        docx, pdfa=pdfa, batchable=batchable(template)))
+    return Document(content, fmt, filename)

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name, OutlineItem
 
-from documents.compose import compose, form_start
+from documents.compose import compose, form_pages
 from documents.make import safe_filename
 from documents.render import render_body, render_document
 from documents.template import built_in
-from office.engine import ConversionError
 
 CHUNK = 12  # forms per LibreOffice load (the service's PACKET_CHUNK); docs/BENCHMARKS.md
 
@@ -84,18 +83,9 @@ def _chunks(forms, size):
 
 def _cut(group, content):
     pdf = pikepdf.open(io.BytesIO(content))
-    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-    destinations = pdf.Root.get(Name.Dests, pikepdf.Dictionary())
-    try:
-        starts = [index[destinations[Name("/" + form_start(number))][0].objgen]
-                  for number in range(len(group))]
-    except (KeyError, IndexError, TypeError):
-        raise ConversionError("LibreOffice không đánh dấu được chỗ bắt đầu của từng phiếu trong "
-                              "tệp gộp; hãy thử lại.") from None
-    ends = [*starts[1:], len(pdf.pages)]
     return [Part(form.title, f"{safe_filename(form.module.metadata(form.data)['stem'])}.pdf",
-                 pdf, range(start, end))
-            for form, start, end in zip(group, starts, ends, strict=True)]
+                 pdf, pages)
+            for form, pages in zip(group, form_pages(pdf, len(group)), strict=True)]
 
 
 def stored_part(title, filename, content):

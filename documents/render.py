@@ -10,11 +10,14 @@ installed template's parts are prepared apart from the built-in's) and kept, up 
 parts.
 """
 
+import copy
 import io
+import re
 import threading
 from functools import lru_cache
 
 import segno
+from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -63,13 +66,41 @@ class _CompiledOnce(SandboxedEnvironment):
 
 
 class _PreparedTemplate(DocxTemplate):
-    """docxtpl's template whose tag clean-up (patch_xml) is done once per distinct part."""
+    """docxtpl's template whose tag clean-up (patch_xml) is done once per distinct part, whose
+    package is read once per template (each render fills a copy), whose line-break pass visits
+    only the paragraphs holding a break or tab, and whose document properties are not rendered
+    as templates (ours hold no tag; render_document sets them)."""
 
     _patched = {}
+
+    def __init__(self, template):
+        super().__init__(io.BytesIO(template.content))
+        self.template = template
+
+    def init_docx(self, reload=True):
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = copy.deepcopy(_opened(self.template))
+            self.is_rendered = False
+
+    def render_properties(self, context, jinja_env=None):
+        pass
 
     def patch_xml(self, src_xml):
         patch = super().patch_xml
         return _kept(self._patched, src_xml, lambda: patch(src_xml))
+
+    def resolve_listing(self, xml):
+        if not _LISTING.search(xml):
+            return xml
+        resolve = super().resolve_listing
+        return _PARAGRAPH.sub(lambda paragraph: resolve(paragraph[0])
+                              if _LISTING.search(paragraph[0]) else paragraph[0], xml)
+
+
+# What docxtpl's resolve_listing turns into Word's own: a line break, a tab, a new paragraph
+# (\a), a page break; and a paragraph as it finds one.
+_LISTING = re.compile("[\n\t\a\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 
 
 ENVIRONMENT = _CompiledOnce()
@@ -78,6 +109,17 @@ ENVIRONMENT = _CompiledOnce()
 def _template(template):
     """A documents.template.Template, or a built-in template's file name."""
     return template if isinstance(template, Template) else built_in(template)
+
+
+@lru_cache(maxsize=16)
+def _opened(template):
+    """The template's package as python-docx reads it, never changed: renders fill copies."""
+    return Document(io.BytesIO(template.content))
+
+
+def template_digest(template):
+    """The template's content (SHA-256 of its bytes, hex): what caches and batches key on."""
+    return _template(template).sha256
 
 
 def render_docx(template, context, metadata, *, archive_code=None):
@@ -94,7 +136,7 @@ def render_docx(template, context, metadata, *, archive_code=None):
 def render_document(template, context, metadata, *, archive_code=None):
     """The filled document as a python-docx Document, for saving or composing with others.
     `template`: a documents.template.Template, or a built-in template's file name."""
-    template = _PreparedTemplate(io.BytesIO(_template(template).content))
+    template = _PreparedTemplate(_template(template))
     assert STAMP_KEY not in context
     stamp = archive_code and {"code": archive_code, "qr": _qr_image(template, archive_code)}
     template.render({**context, STAMP_KEY: stamp}, ENVIRONMENT, autoescape=True)
@@ -130,7 +172,7 @@ def render_body(template, context):
 
 @lru_cache(maxsize=16)
 def _body_source(template):
-    template = _PreparedTemplate(io.BytesIO(template.content))
+    template = _PreparedTemplate(template)
     template.render_init()
     return template, template.patch_xml(template.get_xml())
 

@@ -10,17 +10,28 @@ requests from a bounded queue:
   serving is retried once on another worker, since it had produced nothing;
 - a worker is renewed after `max_conversions`, or when its soffice grows past `max_memory_mb`,
   once its current request has its PDF.
+
+Micro-batching: a request may say how it can share LibreOffice's load with others (`Batchable`:
+a key, and a `combine` callback that makes several DOCX one and cuts the PDF back; the service
+gives documents/batch.py). A worker that comes free takes the oldest waiting request and, with it,
+up to `batch_max` - 1 other waiting requests of the same key and PDF/A flag, converts them as one
+document and answers each with its own PDF. Only requests already waiting are taken: a request
+alone goes to a free worker at once, no timer waits for company. A worker killed during a batch
+costs the batch one retry on another worker, as a lone request; then each request of it gets 503.
 """
 
 import logging
+import math
 import os
-import queue
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
 import weakref
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
 
 from office.worker import START_TIMEOUT, OfficeWorker, WorkerCrashed, WorkerRefused, WorkerTimeout
@@ -69,11 +80,49 @@ class ConversionTimeout(ConversionError):
     pass
 
 
+# Tagged like a lone form, with the form-start bookmarks as named destinations (where the PDF is
+# cut): what a batch of single-form requests is converted with.
+BATCHED = {"ExportBookmarksToPDFDestination": True}
+# How many of the waiting requests of one key a free worker takes: "all" (up to batch_max), or
+# "share" (its share: the waiting ones divided by the workers, so that each worker gets some).
+BATCH_POLICIES = ("all", "share")
+
+
+@dataclass(frozen=True)
+class Batchable:
+    """How a request may be converted together with others of the same `key`.
+
+    `combine(docxs, items)` returns one DOCX made of them, in order, and a function that cuts
+    that DOCX's PDF (converted with `composed=True` and tagged) back into one PDF per DOCX; `item`
+    is this request's own data for it."""
+
+    key: Hashable
+    combine: Callable
+    item: object = None
+
+
+class _Ticket:
+    """One request for a PDF, waiting for a worker, or served within another's batch."""
+
+    def __init__(self, docx, pdfa, composed, batchable):
+        self.docx, self.pdfa, self.composed, self.batchable = docx, pdfa, composed, batchable
+        self.key = None if batchable is None or composed else (batchable.key, pdfa)
+        self.state = "waiting"  # then "leading" (a worker is its) or "riding" (in a batch)
+        self.worker = None
+        self.group = None  # a leading ticket's batch, itself first
+        self.done = threading.Event()
+        self.pdf = None
+        self.error = None
+
+
 class Converter:
     def __init__(self, *, python="/usr/bin/python3",
                  soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
                  queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
-                 max_memory_mb=600, warmup=None, layout=None):
+                 max_memory_mb=600, warmup=None, layout=None, batch_max=1, batch_policy="all"):
+        if batch_policy not in BATCH_POLICIES:
+            raise ValueError(f"batch_policy: one of {BATCH_POLICIES}")
+        self.batch_max, self.batch_policy = max(1, batch_max), batch_policy
         self.python, self.soffice = python, soffice
         self.queue_size, self.queue_timeout, self.timeout = queue_size, queue_timeout, timeout
         self.max_conversions, self.max_memory_mb = max_conversions, max_memory_mb
@@ -89,14 +138,17 @@ class Converter:
         # documents/pagination.py). None: LibreOffice's layout as it is.
         self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home,
                                      layout=layout) for i in range(workers)]
-        self._idle = queue.Queue()
         self._lock = threading.Lock()
+        self._turn = threading.Condition(self._lock)  # a worker came free, or a ticket was served
+        self._idle = deque()
+        self._pending = deque()  # tickets waiting for a worker, oldest first
         self._waiting = 0
         self._started = False
         self._uno = None
         self._closed = threading.Event()
         self._counts = {"conversions": 0, "failures": 0, "timeouts": 0, "crashes": 0,
-                        "retries": 0, "busy_refusals": 0, "queue_timeouts": 0}
+                        "retries": 0, "busy_refusals": 0, "queue_timeouts": 0,
+                        "batched_conversions": 0, "batched_requests": 0}
         self._finalizer = weakref.finalize(self, _stop, self.workers, self.home, self._closed)
 
     # ------------------------------------------------------------------ life cycle
@@ -158,11 +210,11 @@ class Converter:
             if self._closed.is_set():  # closed while this worker was starting
                 worker.kill()
                 return
-            self._idle.put(worker)
+            self._make_idle(worker)
             return
 
     def _renew_later(self, worker, reason):
-        worker.state = "restarting"
+        worker.state, worker.batch = "restarting", 0
         threading.Thread(target=self._bring_up, args=(worker, reason), daemon=True).start()
 
     def _watch(self):
@@ -176,25 +228,68 @@ class Converter:
 
     def _take_specific(self, worker):
         """Takes a dead worker out of the idle queue, in place, and restarts it."""
-        with self._idle.mutex:  # the queue's own lock: no request can take it meanwhile
+        with self._lock:  # no request can take it meanwhile
             try:
-                self._idle.queue.remove(worker)
-            except ValueError:  # a request took it first; _acquire renews it
+                self._idle.remove(worker)
+            except ValueError:  # a request took it first; _dispatch renews it
                 return
         self._renew_later(worker, "soffice đã dừng")
 
     # ------------------------------------------------------------------ conversion
 
-    def convert(self, docx, *, pdfa=False, composed=False):
-        """The PDF of `docx`; `composed` for several forms made one by documents/compose.py."""
+    def convert(self, docx, *, pdfa=False, composed=False, batchable=None):
+        """The PDF of `docx`; `composed` for several forms made one by documents/compose.py;
+        `batchable` (a Batchable) lets a worker convert it together with other waiting requests
+        of the same key."""
         reason = self.missing()
         if reason:
             raise ConverterMissing(reason + " Chưa tạo được PDF; bản Word (?format=docx) vẫn "
                                             "dùng được.")
         self.start()
-        options = export_options(pdfa, composed)
+        ticket = _Ticket(docx, pdfa, composed, batchable)
+        self._wait_turn(ticket, count=True)
+        if ticket.state == "riding":
+            # Another request's thread converts the batch; it answers this one in any case,
+            # within its time limits (a retry included), bounded here again all the same.
+            if not ticket.done.wait(2 * self.timeout + self.queue_timeout + START_TIMEOUT):
+                raise ConversionTimeout(f"Chuyển sang PDF quá {self.timeout:g} giây nên đã "
+                                        "dừng; hãy thử lại.")
+            if ticket.error is not None:
+                raise ticket.error
+            return ticket.pdf
+        try:
+            pdfs = self._lead(ticket)
+        except ConversionError as error:
+            self._answer(ticket.group[1:], error=error)
+            raise
+        except BaseException:
+            self._answer(ticket.group[1:], error=ConversionError(
+                "Chưa chuyển được phiếu sang PDF; hãy thử lại."))
+            raise
+        self._answer(ticket.group[1:], pdfs=pdfs[1:])
+        return pdfs[0]
+
+    def _lead(self, ticket):
+        """The PDFs of the ticket's batch, in order, converted by the worker it was given."""
+        group = ticket.group
+        if len(group) == 1:
+            docx, composed, cut = ticket.docx, ticket.composed, None
+            options = export_options(ticket.pdfa, composed)
+        else:
+            try:
+                docx, cut = ticket.batchable.combine([t.docx for t in group],
+                                                     [t.batchable.item for t in group])
+            except Exception:
+                log.exception("could not compose a batch of %d documents", len(group))
+                self._release(ticket.worker)
+                raise ConversionError("Chưa ghép được các phiếu để chuyển cùng nhau; hãy thử "
+                                      "lại.") from None
+            options, composed = {**export_options(ticket.pdfa), **BATCHED}, True
         for attempt in (1, 2):
-            worker = self._acquire()
+            if attempt == 2:
+                ticket.state = "waiting"
+                self._wait_turn(ticket, count=False)
+            worker = ticket.worker
             try:
                 pdf = worker.convert(docx, options, self.timeout, composed=composed)
             except WorkerCrashed as error:
@@ -218,35 +313,96 @@ class Converter:
                 log.error("LibreOffice could not convert a document: %s", error)
                 self._release(worker)
                 raise ConversionError("LibreOffice không chuyển được phiếu sang PDF.") from None
-            self._count("conversions")
             self._release(worker)
-            return pdf
-
-    def _acquire(self):
+            break
+        try:
+            pdfs = [pdf] if cut is None else cut(pdf)
+        except ConversionError:
+            raise
+        except Exception:
+            log.exception("could not cut a batch's PDF into its %d documents", len(group))
+            pdfs = []
+        if len(pdfs) != len(group):
+            raise ConversionError("Chưa tách được các phiếu chuyển cùng nhau; hãy thử lại.")
         with self._lock:
-            if self._waiting >= self.queue_size:
+            self._counts["conversions"] += len(group)
+            if len(group) > 1:
+                self._counts["batched_conversions"] += 1
+                self._counts["batched_requests"] += len(group)
+        return pdfs
+
+    def _answer(self, tickets, *, pdfs=None, error=None):
+        for number, ticket in enumerate(tickets):
+            ticket.pdf, ticket.error = (pdfs[number] if pdfs else None), error
+            ticket.done.set()
+
+    def _wait_turn(self, ticket, *, count):
+        """Waits until a worker is the ticket's ("leading"), or another's batch took it
+        ("riding"). A retry (`count` False) goes first in the queue, with the batch it leads."""
+        with self._lock:
+            if count and self._waiting >= self.queue_size:
                 self._counts["busy_refusals"] += 1
                 raise ConverterBusy("Máy chủ đang bận chuyển đổi nhiều phiếu; hãy thử lại sau "
                                     "ít giây.")
             self._waiting += 1
-        deadline = time.monotonic() + self.queue_timeout
-        try:
-            while True:
-                try:
-                    worker = self._idle.get(timeout=max(0, deadline - time.monotonic()))
-                except queue.Empty:
-                    self._count("queue_timeouts")
-                    raise QueueTimeout(
-                        f"Đã chờ {self.queue_timeout:g} giây mà chưa đến lượt chuyển sang PDF "
-                        "(máy chủ đang nhiều việc); hãy thử lại sau.") from None
-                if worker.alive():
-                    worker.state = "busy"
-                    return worker
-                self._count("crashes")
-                self._renew_later(worker, "soffice đã dừng")
-        finally:
-            with self._lock:
+            (self._pending.append if count else self._pending.appendleft)(ticket)
+            deadline = time.monotonic() + self.queue_timeout
+            try:
+                self._dispatch()
+                while ticket.state == "waiting":
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        self._pending.remove(ticket)
+                        self._counts["queue_timeouts"] += 1
+                        raise QueueTimeout(
+                            f"Đã chờ {self.queue_timeout:g} giây mà chưa đến lượt chuyển sang PDF "
+                            "(máy chủ đang nhiều việc); hãy thử lại sau.")
+                    self._turn.wait(remaining)
+            finally:
                 self._waiting -= 1
+
+    def _dispatch(self):
+        """Gives the idle workers to the oldest waiting tickets, each with its batch. Holds the
+        lock."""
+        served = False
+        while self._idle and self._pending:
+            worker = self._idle.popleft()
+            if not worker.alive():
+                self._counts["crashes"] += 1
+                self._renew_later(worker, "soffice đã dừng")
+                continue
+            leader = self._pending.popleft()
+            if leader.group is None:  # a retry keeps the batch it had
+                leader.group = [leader, *self._companions(leader)]
+            for rider in leader.group[1:]:
+                rider.state = "riding"
+            worker.state = "busy"
+            worker.batch = len(leader.group)
+            leader.worker, leader.state = worker, "leading"
+            served = True
+        if served:
+            self._turn.notify_all()
+
+    def _companions(self, leader):
+        """The waiting tickets converted with `leader`: of its key, oldest first, as many as
+        the policy gives it."""
+        if leader.key is None or self.batch_max == 1:
+            return []
+        same = [ticket for ticket in self._pending if ticket.key == leader.key]
+        share = len(same) + 1
+        if self.batch_policy == "share":
+            share = math.ceil(share / len(self.workers))
+        taken = same[:max(0, min(self.batch_max, share) - 1)]
+        for ticket in taken:
+            self._pending.remove(ticket)
+        return taken
+
+    def _make_idle(self, worker):
+        with self._lock:
+            worker.state = "idle"
+            worker.batch = 0
+            self._idle.append(worker)
+            self._dispatch()
 
     def _release(self, worker):
         if worker.conversions >= self.max_conversions:
@@ -254,8 +410,7 @@ class Converter:
         elif worker.rss_mb() > self.max_memory_mb:
             self._renew_later(worker, f"bộ nhớ {worker.rss_mb()} MB > {self.max_memory_mb} MB")
         else:
-            worker.state = "idle"
-            self._idle.put(worker)
+            self._make_idle(worker)
 
     def _count(self, key):
         with self._lock:
@@ -267,7 +422,7 @@ class Converter:
         with self._lock:
             counts, waiting = dict(self._counts), self._waiting
         workers = [{"index": w.index, "state": w.state, "soffice_pid": w.soffice_pid,
-                    "conversions": w.total_conversions, "restarts": w.restarts,
+                    "batch": w.batch, "conversions": w.total_conversions, "restarts": w.restarts,
                     "rss_mb": w.rss_mb() if w.soffice_pid else 0,
                     **({"last_error": w.last_error} if w.last_error else {})}
                    for w in self.workers]
@@ -276,6 +431,7 @@ class Converter:
             "missing": self.missing(),
             "workers": workers,
             "queue": {"waiting": waiting, "size": self.queue_size},
+            "batch": {"max": self.batch_max, "policy": self.batch_policy},
             **counts,
         }
 

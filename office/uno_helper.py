@@ -129,6 +129,8 @@ def start_forms_on_their_pages(document):
                                     or anchor.getPropertyValue("PageStyleName"))
     finally:
         document.unlockControllers()
+    # Unmodified, as loaded: the PDF's XMP dates stay the document's own, as for a lone form.
+    document.setModified(False)
 
 
 def export_pdf(document, options):
@@ -144,6 +146,18 @@ def close(document):
         document.close(True)
     except Exception:  # soffice gone meanwhile: the service is already replacing this worker
         pass
+
+
+# soffice killed during a call: the bridge may report any exception before the process is reaped.
+EXIT_NOTICE_SECONDS = 0.5
+
+
+def _exited(process):
+    try:
+        process.wait(timeout=EXIT_NOTICE_SECONDS)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def answer(out, header, payload=b""):
@@ -172,7 +186,7 @@ def main():
                     start_forms_on_their_pages(document)
                 pdf = export_pdf(document, request["filter_data"])
             except Exception as error:
-                crashed = process.poll() is not None or "DisposedException" in type(error).__name__
+                crashed = "DisposedException" in type(error).__name__ or _exited(process)
                 answer(stdout, {"ok": False, "kind": "crashed" if crashed else "failed",
                                 "error": f"{type(error).__name__}: {error}"[:500]})
                 if crashed:

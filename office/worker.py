@@ -48,6 +48,7 @@ class OfficeWorker:
         self.process = None
         self.soffice_pid = None
         self.state = "stopped"
+        self.batch = 0  # how many requests its current conversion serves
         self.conversions = 0  # since the last start
         self.total_conversions = 0
         self.restarts = 0
