@@ -18,6 +18,7 @@ Medians in milliseconds. Nothing here asserts a time; it prints what it measured
 import argparse
 import contextlib
 import copy
+import itertools
 import json
 import os
 import statistics
@@ -122,8 +123,8 @@ def rss_mb(pid):
 
 
 def archive_issuer(app, body):
-    """A function issuing `body` into the app's archive as a unit account (each call a new
-    version of the same person's form)."""
+    """A function issuing `body` into the app's archive as a unit account (each call another
+    person's form: the same content again would return the issued version, not a new one)."""
     from archive import accounts
     with app.extensions["database"].sessions() as db:
         accounts.create_unit(db, "bench", body["unit"]["name"])
@@ -133,8 +134,12 @@ def archive_issuer(app, body):
         db.commit()
     client, headers = app.test_client(), {"Authorization": f"Bearer {key}"}
 
+    numbers = itertools.count(1)
+
     def issue():
-        response = client.post("/api/v1/documents/phieu-01", json=body, headers=headers)
+        payload = copy.deepcopy(body)
+        payload["person"]["full_name"] = f"Người lưu số {next(numbers)}"
+        response = client.post("/api/v1/documents/phieu-01", json=payload, headers=headers)
         assert response.status_code == 201, response.get_data(as_text=True)
     return issue
 

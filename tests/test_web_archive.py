@@ -549,3 +549,16 @@ def test_the_form_pages_say_when_rendering_needs_a_login(site, work_dir):
                            "DATABASE_URL": f"sqlite:///{work_dir}/open.sqlite3",
                            "DATA_DIR": str(work_dir / "open-files")})
     assert notice not in html(open_app.test_client().get("/phieu-01"))
+
+
+def test_a_refused_page_names_the_account_s_role_once(site):
+    """The 403 page says whose account it is in plain words: «Tài khoản đơn vị …», never
+    «Tài khoản tài khoản đơn vị …»."""
+    unit = login(site.app, "anh")
+    response = unit.get("/mau-phieu")
+    assert response.status_code == 403
+    assert "Tài khoản đơn vị không quản lý được mẫu phiếu." in html(response)
+    secretariat = login(site.app, "vanphong")
+    response = secretariat.get("/nhat-ky")
+    assert response.status_code == 403
+    assert "Tài khoản văn phòng không xem được nhật ký kiểm tra." in html(response)

@@ -112,7 +112,7 @@ def account_page(permission, refusal=RECORDS_REFUSAL):
                 audit.record(context.db(), "access", "refused",
                              detail=f"{request.endpoint}: vai trò {principal.role}")
                 return error_page(403, "Không có quyền xem trang này", refusal.format(
-                    role=principal.role.label.lower()))
+                    role=principal.role.short.lower()))
             return view(*args, **kwargs)
         return wrapper
     return decorator
