@@ -10,6 +10,7 @@ import pytest
 from browser import field, served, shot, watched
 from playwright.sync_api import expect
 from test_web_archive import PASSWORD, body_for, issue, new_app
+from test_web_archive_browser import log_in
 from test_web_browser import fill_header, xlsx_rows
 
 from conftest import pdf_pages, squash
@@ -48,14 +49,6 @@ def open_page(browser):
     for page in pages:
         page.context.close()
         assert not page.errors, page.errors
-
-
-def log_in(page, site, username, then="/"):
-    page.goto(f"{site.url}/dang-nhap?next={then}")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form.login button[type=submit]").click()
-    page.wait_for_url(f"{site.url}{then}")
 
 
 def log_out(page):
