@@ -265,7 +265,7 @@ def test_newest_month_first_and_columns(site):
     local = latest.issued_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
     assert f'<td data-label="Ngày phát hành">{local}</td>' in row
     assert '<td data-label="Bản">2</td>' in row
-    for part in ("pdf", "docx", "json"):
+    for part in ("pdf", "docx"):  # the JSON only under «Nâng cao» on the record's page
         assert f'href="/api/v1/documents/{latest.id}/{part}"' in row
     assert f'href="/ho-so/{latest.id}"' in row
 
@@ -340,8 +340,9 @@ def test_a_record_shows_everything_the_api_says(site):
         assert value in page, value
     assert "Bản</dt><dd>2 (mới nhất)" in page
     for version in record["versions"]:
-        for part in ("pdf", "docx", "json"):
+        for part in ("pdf", "docx"):
             assert f'href="{version["links"][part]}"' in page
+    assert f'href="{record["links"]["json"]}"' in page  # this version's, under «Nâng cao»
     assert page.count("đang xem") == 1 and page.count(">mới nhất<") == 1
     assert "Chưa có bản quét nào" in page
     assert 'enctype="multipart/form-data"' not in page  # only the secretariat uploads
@@ -562,3 +563,15 @@ def test_a_refused_page_names_the_account_s_role_once(site):
     response = secretariat.get("/nhat-ky")
     assert response.status_code == 403
     assert "Tài khoản văn phòng không xem được nhật ký kiểm tra." in html(response)
+
+
+def test_ordinary_pages_offer_the_form_s_json_only_under_nang_cao(site):
+    """The list and the versions table give PDF and Word; the data file (JSON) and the hashes
+    are for the few who need them, under «Nâng cao» on the record's page."""
+    client = login(site.app, "vanphong")
+    listing = html(client.get("/ho-so"))
+    assert "/pdf" in listing and "/json" not in listing and ">JSON<" not in listing
+    record = html(client.get(f"/ho-so/{site.docs['duc']}"))
+    advanced = record.split("<details", 1)[1].split("</details>", 1)[0]
+    assert "/json" in advanced and "SHA-256" in advanced
+    assert record.count("/json") == advanced.count("/json")
