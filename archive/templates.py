@@ -8,6 +8,8 @@ The command line (commands/templates.py), the API (api/templates.py) and the pag
 (web/templates_page.py) all come here.
 """
 
+from functools import lru_cache
+
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -62,9 +64,11 @@ def current(db, store, slug, unit_id=None):
     return _stored(store, row.sha256, row.version)
 
 
+@lru_cache(maxsize=32)
 def _stored(store, digest, version):
     """The template kept in the store under `digest`; a missing or altered file is a 503 (the
-    administrator's `flask check-files` names it), never a form filled from other bytes."""
+    administrator's `flask check-files` names it), never a form filled from other bytes. Read
+    and checked once: a digest names the same bytes for ever (a refusal is not kept)."""
     try:
         template = from_bytes(store.get(digest), version)
     except OSError:
