@@ -398,7 +398,7 @@ def test_the_month_pages_messages_sit_beside_their_forms(open_page, site, tmp_pa
     page.get_by_role("button", name="Nhập danh sách").click()
     message = page.locator("#danh-sach .flash-error")
     expect(message).to_be_visible()
-    assert in_viewport(page, message)
+    expect(message).to_be_in_viewport(ratio=1)  # waits for the scroll to the form's anchor
     expect(page.locator("main > .flash")).to_have_count(0)
 
     date = page.locator("#th-signed-on")
@@ -407,7 +407,7 @@ def test_the_month_pages_messages_sit_beside_their_forms(open_page, site, tmp_pa
     page.get_by_role("button", name="Lập phiếu tổng hợp từ hồ sơ").click()
     message = page.locator("#tong-hop .flash-error")
     expect(message).to_have_text("Ngày ký: 31/02/2026 không phải ngày có thật")
-    assert in_viewport(page, message)
+    expect(message).to_be_in_viewport(ratio=1)  # waits for the scroll to the form's anchor
 
 
 def test_a_draft_left_by_someone_who_never_logged_in_is_not_the_next_accounts(open_page, site):
