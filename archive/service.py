@@ -174,10 +174,9 @@ def store_version(db, store, converter, settings, user, slug, data, *, replaces=
     template = current(db, store, slug, user.unit_id)
     identity, name = _identity(user.unit_id, slug, data)
     payload = canonical(slug, data)
-    digest = sha256(payload)
     for _attempt in range(3):
-        previous = latest(db, identity)
-        if previous is not None and previous.json_sha256 == digest:
+        previous, same = standing(db, user, slug, data)
+        if same:
             return Issued(previous, unchanged=True)
         _confirmed(slug, data, previous, replaces)
         code = new_code()
