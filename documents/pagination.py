@@ -15,10 +15,13 @@ every page, and of its signature block, the first table after it when that one h
    «(tiếp)» under it; no piece is a single line.
 
 Word honours "keep with next" on table rows; LibreOffice lays rows out without it. So the rows
-these rules look at get bookmarks (`mark`), which the PDF export turns into named destinations:
-the page and height where each fell (`rows_to_move`); in the rows that may split, a bookmark at
-each word tells where each page starts. Where a rule is broken, the DOCX is mended
-(`start_pages`) and laid out again; the destinations are then removed (`unmark`). Neither Word
+these rules look at get bookmarks (`mark`), whose places in LibreOffice's layout, read inside
+soffice before any PDF is written (office/layout_probe.py), give the page and height where each
+fell (`rows_to_move`): first those of `MARKS`, then, in the rows that split over pages, a
+bookmark at each word (`words_to_read`), which tells where each page starts. Where a rule is
+broken, the DOCX is mended (`start_pages`) and laid out again; the PDF is exported once, from
+the layout that keeps the rules. (A composed packet's PDF has Word bookmarks as named
+destinations, ours included: `unmark` removes ours.) Neither Word
 nor LibreOffice breaks a page before a table row, so the table is split there: the rows from that
 one on go into a new table that carries a copy of the head rows (repeated, as the original's),
 after a paragraph of no height that starts a new page. The copied head keeps its footnote marks,
@@ -53,8 +56,10 @@ SAME_LINE = 2  # points: text whose tops are this close is on one line
 # Where a row split over pages may be cut: at each word, and at each letter of a word longer than
 # a line (LibreOffice breaks those anywhere).
 WORD = r"(?<!\S)\S{1,16}(?!\S)\s*|\S\s*|\s+"
-# The PDF export option that makes bookmarks named destinations.
-EXPORT_OPTIONS = {"ExportBookmarksToPDFDestination": True}
+# The bookmarks whose places every check reads: the text above a table, a row's start and its
+# cells' ends, the signature's last row. The words' are read only in rows split over pages.
+MARKS = rf"{PREFIX}\d+(?:b|sig.*|r\d+(?:s|e\d+))"
+MM100_PER_POINT = 2540 / 72
 
 
 def _w(tag):
@@ -118,14 +123,29 @@ def mark(docx):
     return Plan(_write(docx, root), plan)
 
 
-def rows_to_move(pdf, plan):
+def words_to_read(places, plan):
+    """The pattern of the word bookmarks to read next, given the `places` of MARKS: those of the
+    rows that may split and did, over pages; None where no row did."""
+    wanted = []
+    for table in plan.tables:
+        for i in table.splittable:
+            name = f"{PREFIX}{table.place}r{i}"
+            pages = [place[0] for mark, place in places.items()
+                     if mark == f"{name}s" or mark.startswith(f"{name}e")]
+            if len(set(pages)) > 1:
+                wanted.append(rf"{name}c\d+o\d+")
+    return "|".join(wanted) or None
+
+
+def rows_to_move(places, plan):
     """[(table, row, what, cuts)]: in each body table, the rows LibreOffice split over pages,
     to cut where the pages break (what: "cut"; cuts: each cell's text offsets where a page
     starts); where none, the first row that must start a new page (what: "page"), or, where
     that would leave a page with the head alone, a row to share out over two rows (what:
-    "divide"), the second of which moves."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        marks = _read_marks(_mark_places(document))
+    "divide"), the second of which moves. `places`: {bookmark: (page, y)}, as
+    office/layout_probe.py reads them from the layout (y in 1/100 mm, downwards)."""
+    marks = _read_marks({name: (page, -y / MM100_PER_POINT)
+                         for name, (page, y) in places.items()})
     moves = []
     for table in plan.tables:
         found = marks.get(table.place, _Marks())
@@ -142,7 +162,8 @@ def rows_to_move(pdf, plan):
 
 @dataclass
 class _Marks:
-    """Where one body table's bookmarks fell: (page, height on the page) each."""
+    """Where one body table's bookmarks fell: (page, height) each, the height in points and
+    growing upwards, as a PDF's."""
 
     before: tuple = None  # the end of the text above the table
     signature: list = field(default_factory=list)
@@ -177,7 +198,8 @@ def _read_marks(places):
 
 
 def unmark(pdf):
-    """The PDF without the destinations `mark` caused. Each is blanked where LibreOffice wrote
+    """The PDF without the destinations `mark` caused (a composed packet's PDF has its
+    bookmarks as named destinations: documents/compose.py). Each is blanked where LibreOffice wrote
     it, in the uncompressed dictionary the catalog's /Dests points to: spaces of the same
     length, so that the file's cross-reference offsets hold, and no re-save (which cost more
     than all the rest of the check). A PDF not written so is re-saved without them."""
@@ -326,14 +348,6 @@ def _chain_start(keeps, i):
     while i > 0 and keeps[i - 1]:
         i -= 1
     return i
-
-
-def _mark_places(document):
-    """{bookmark: (page, height on the page)}: each /XYZ destination's page and top."""
-    numbers = {page.obj.objgen: number for number, page in enumerate(document.pages)}
-    destinations = document.Root.get("/Dests", pikepdf.Dictionary())
-    return {str(name)[1:]: (numbers[target[0].objgen], float(target[3]))
-            for name, target in destinations.items() if str(name)[1:].startswith(PREFIX)}
 
 
 def _read(docx):

@@ -134,7 +134,7 @@ class Converter:
         # LibreOffice profile. Removed, and the workers stopped, when the converter goes.
         self.home = Path(tempfile.mkdtemp(prefix="converter-", dir=work_dir))
         # The rules a layout must keep, checked and mended after each layout: an object with
-        # EXPORT_OPTIONS, mark, rows_to_move, start_pages and unmark (the service gives
+        # MARKS, mark, words_to_read, rows_to_move, start_pages and unmark (the service gives
         # documents/pagination.py). None: LibreOffice's layout as it is.
         self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home,
                                      layout=layout) for i in range(workers)]

@@ -5,10 +5,16 @@ service's own Python needs none. It starts one soffice.bin with its own user pro
 it over a private pipe through the UNO bridge, and converts DOCX to PDF for the service that
 started it, in memory (no file is written):
 
-    service → helper, on stdin:  one JSON line {"size": n, "filter_data": {...}, "composed": bool},
-                                 then n bytes
-    helper → service, on stdout: one JSON line {"ok": true, "size": n}, then n bytes of PDF,
+    service → helper, on stdin:  one JSON line {"size": n, "filter_data": {...}, "composed": bool,
+                                 "layout": pattern}, then n bytes of DOCX (n may be 0)
+    helper → service, on stdout: one JSON line {"ok": true, "size": n}, then n bytes of PDF;
+                                 or {"ok": true, "places": {bookmark: [page, y]}};
                                  or {"ok": false, "kind": "failed" | "crashed", "error": "…"}
+
+A request with a document loads it (closing the one kept from before). With "layout", the
+helper answers where the bookmarks matching the pattern fell (office/layout_probe.py, inside
+soffice) and keeps the document open; without, it exports the document, loaded now or kept, as
+PDF and closes it. So a document whose layout is checked is exported from that same layout.
 
 After starting it writes {"ready": true, "soffice_pid": pid}. When soffice dies it answers
 "crashed" and exits, so that the service starts a new worker. It stops with stdin's end.
@@ -27,11 +33,13 @@ import uuid
 
 import uno
 import unohelper
-from com.sun.star.beans import PropertyValue
+from com.sun.star.beans import NamedValue, PropertyValue
 from com.sun.star.io import XOutputStream
 
 OFFICE_START_TIMEOUT = 60  # a first start creates the profile: a few seconds
 DOCX_FILTER = "MS Word 2007 XML"
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layout_probe.py")
+PROBE_IMPLEMENTATION = "phieu.LayoutProbe"
 MACROS_NEVER = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -93,6 +101,19 @@ def start_office(soffice, profile):
     return process, context, desktop
 
 
+def layout_probe(context):
+    """office/layout_probe.py, running inside soffice (its Python loader, part of python3-uno)."""
+    loader = context.ServiceManager.createInstanceWithContext("com.sun.star.loader.Python",
+                                                              context)
+    factory = loader.activate(PROBE_IMPLEMENTATION, "", uno.systemPathToFileUrl(PROBE), None)
+    return factory.createInstanceWithContext(context)
+
+
+def places(probe, document, pattern):
+    return json.loads(probe.execute((NamedValue("Document", document),
+                                     NamedValue("Pattern", pattern))))
+
+
 def filter_data(options):
     values = tuple(PropertyValue(Name=name, Value=value) for name, value in options.items())
     return uno.Any("[]com.sun.star.beans.PropertyValue", values)
@@ -142,6 +163,8 @@ def export_pdf(document, options):
 
 
 def close(document):
+    if document is None:
+        return
     try:
         document.close(True)
     except Exception:  # soffice gone meanwhile: the service is already replacing this worker
@@ -174,17 +197,27 @@ def main():
     sys.stdout = sys.stderr  # nothing but the protocol goes to the service
 
     process, context, desktop = start_office(args.soffice, args.profile)
+    kept = None  # the document whose layout was asked for, until it is exported
     try:
+        probe = layout_probe(context)
         answer(stdout, {"ready": True, "soffice_pid": process.pid})
         for line in stdin:
             request = json.loads(line)
             docx = stdin.read(request["size"])
-            document = None
+            finished = True  # closed after this request, unless kept for another
             try:
-                document = load(context, desktop, docx)
-                if request.get("composed"):
-                    start_forms_on_their_pages(document)
-                pdf = export_pdf(document, request["filter_data"])
+                if docx:
+                    close(kept)
+                    kept = None
+                    kept = load(context, desktop, docx)
+                    if request.get("composed"):
+                        start_forms_on_their_pages(kept)
+                if request.get("layout"):
+                    answer(stdout, {"ok": True,
+                                    "places": places(probe, kept, request["layout"])})
+                    finished = False
+                    continue
+                pdf = export_pdf(kept, request["filter_data"])
             except Exception as error:
                 crashed = "DisposedException" in type(error).__name__ or _exited(process)
                 answer(stdout, {"ok": False, "kind": "crashed" if crashed else "failed",
@@ -196,8 +229,9 @@ def main():
                 # Answer first: closing the document (a few ms) overlaps the service's work.
                 answer(stdout, {"ok": True, "size": len(pdf)}, pdf)
             finally:
-                if document is not None:
-                    close(document)
+                if finished:
+                    close(kept)
+                    kept = None
     finally:
         if process.poll() is None:
             try:

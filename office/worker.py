@@ -144,26 +144,32 @@ class OfficeWorker:
     # ----------------------------------------------------------------- one conversion
 
     def convert(self, docx, options, timeout, *, counted=True, composed=False):
-        """The PDF of `docx`. With layout rules (the Converter's `layout`), where LibreOffice's
-        layout breaks one, the document is mended and laid out again, up to PAGINATION_PASSES
-        layouts in all, within `timeout`."""
+        """The PDF of `docx`. With layout rules (the Converter's `layout`), LibreOffice's layout
+        is checked before the export; where it breaks one, the document is mended and laid out
+        again, up to PAGINATION_PASSES layouts in all, within `timeout`; the PDF is exported once,
+        from the last layout."""
         deadline = time.monotonic() + timeout
         pagination = self.layout
         if pagination is None:
-            pdf = self._convert_once(docx, options, deadline, composed)
+            pdf = self._ask(deadline, docx, filter_data=options, composed=composed)
             self._count(counted)
             return pdf
-        options = {**options, **pagination.EXPORT_OPTIONS}
         for passes_left in range(PAGINATION_PASSES - 1, -1, -1):
             started = time.monotonic()
             plan = pagination.mark(docx)
-            pdf = self._convert_once(plan.docx, options, deadline, composed)
+            places = self._ask(deadline, plan.docx, composed=composed, layout=pagination.MARKS)
             # Another layout only with time left for it: 2.5 times what this one took.
             time_left = deadline - time.monotonic() > 2.5 * (time.monotonic() - started)
-            moves = pagination.rows_to_move(pdf, plan) if passes_left and time_left else []
+            if not (passes_left and time_left):
+                break
+            words = pagination.words_to_read(places, plan)
+            if words:
+                places.update(self._ask(deadline, layout=words))
+            moves = pagination.rows_to_move(places, plan)
             if not moves:
                 break
             docx = pagination.start_pages(docx, moves)
+        pdf = self._ask(deadline, filter_data=options)  # the document laid out last
         self._count(counted)
         return pagination.unmark(pdf)
 
@@ -172,11 +178,12 @@ class OfficeWorker:
             self.conversions += 1
             self.total_conversions += 1
 
-    def _convert_once(self, docx, options, deadline, composed):
-        request = json.dumps({"size": len(docx), "filter_data": options,
-                              "composed": composed}).encode() + b"\n"
+    def _ask(self, deadline, docx=b"", **request):
+        """One request to the helper (office/uno_helper.py): the PDF, or the bookmarks' places
+        when the request has a `layout` pattern."""
+        line = json.dumps({"size": len(docx), **request}).encode() + b"\n"
         try:
-            self.process.stdin.write(request + docx)
+            self.process.stdin.write(line + docx)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError, AttributeError, ValueError):  # ValueError: closed
             raise WorkerCrashed("tiến trình LibreOffice đã dừng") from None
@@ -186,6 +193,8 @@ class OfficeWorker:
             if answer["kind"] == "crashed":
                 raise WorkerCrashed(answer["error"])
             raise WorkerRefused(answer["error"])
+        if "places" in answer:
+            return answer["places"]
         return self._read_exact(answer["size"], deadline)
 
     def _fill(self, deadline):
