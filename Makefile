@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
-THREADS ?= 8
+THREADS ?= 32
 
 PY := $(VENV)/bin/python
 # Forms rendered without an account (nothing is archived): allowed when only this machine can

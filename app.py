@@ -55,6 +55,9 @@ DEFAULTS = {
     # to this many (1: never); "all" of them, or each worker its "share" (office/engine.py).
     "CONVERT_BATCH_MAX": 4,
     "CONVERT_BATCH_POLICY": "all",
+    # LibreOffice's CPU priority below the web tier's (nice, 0-19): with every core converting,
+    # a list or a download still gets its share at once; conversions lose no throughput.
+    "CONVERT_NICE": 10,
     # Files made without archive code kept in memory, keyed by their content (documents/cache.py).
     "RESULT_CACHE_MB": 32,
     # III.1 «Tháng 5/2024: Triển khai Hướng dẫn này»: no Phiếu 01 is owed for earlier months.
@@ -162,6 +165,8 @@ def create_app(test_config=None, *, converter=None):
         app.config["GUIDANCE_START"] = rules.parse_month(app.config["GUIDANCE_START"])
     except ValueError:
         raise RuntimeError("PHIEU_GUIDANCE_START phải có dạng TT/NNNN, ví dụ 05/2024.") from None
+    if not (isinstance(app.config["CONVERT_NICE"], int) and 0 <= app.config["CONVERT_NICE"] <= 19):
+        raise RuntimeError("PHIEU_CONVERT_NICE phải là số nguyên từ 0 đến 19.")
     if app.config["TRUSTED_PROXIES"]:
         proxies = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
@@ -232,5 +237,6 @@ def new_converter(config):
         max_conversions=config["CONVERT_MAX_CONVERSIONS"],
         max_memory_mb=config["CONVERT_MAX_MEMORY_MB"], layout=pagination,
         batch_max=config["CONVERT_BATCH_MAX"], batch_policy=config["CONVERT_BATCH_POLICY"],
+        nice=config["CONVERT_NICE"],
         warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
                              converter=None).content)

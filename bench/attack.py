@@ -1,7 +1,7 @@
 """The worst input at the bounds, from 8 clients at once: `python -m bench.attack`
 (docs/SECURITY.md, «Tải nặng có chủ ý»).
 
-The real server as the README runs it (gunicorn, one process, 8 threads, the warm LibreOffice
+The real server as the README runs it (gunicorn, one process, 32 threads, the warm LibreOffice
 engine, anonymous rendering on as `make run` has it). For `--seconds`, half the `--clients` post
 the worst spreadsheet the tổng hợp import still reads (every row of SHEET_MAX_ROWS with a cell in
 the last column read) and half the worst Phiếu 01 the schema still takes (MAX_LINE_BREAKS line

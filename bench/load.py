@@ -1,6 +1,6 @@
 """The load run and the fault runs: `python -m bench.load [--fault …]` (docs/RELIABILITY.md).
 
-The real server as the README runs it (gunicorn, one process, 8 threads, the warm LibreOffice
+The real server as the README runs it (gunicorn, one process, 32 threads, the warm LibreOffice
 engine) on 127.0.0.1, its archive in a temporary directory (SQLite, or PostgreSQL with
 `--database-url`). `--clients` threads for `--seconds` mix what users do: fill a Phiếu 01 and a
 tổng hợp (stateless PDFs), issue a Phiếu 01 into the archive (a new person each time), list the
@@ -40,6 +40,7 @@ import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
+THREADS = 32  # gunicorn's threads, as `make run` (its THREADS) and deploy/phieu.service
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PYTHON = sys.executable
@@ -57,7 +58,7 @@ def example(name):
 
 
 class Server:
-    def __init__(self, work, database_url, data_dir, threads=8):
+    def __init__(self, work, database_url, data_dir, threads=THREADS):
         self.threads = threads
         self.port = _free_port()
         self.engine_dir = work / "engine"
@@ -328,7 +329,8 @@ def main():
     parser.add_argument("--pg-cluster", default="15 load",
                         help="for --fault database: the cluster to stop, 'version name'")
     parser.add_argument("--batch", type=int, default=40)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn's (make run's THREADS)")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help="gunicorn's (make run's THREADS)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="phieu-load-"))

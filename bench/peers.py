@@ -4,7 +4,7 @@ Figures go to docs/BENCHMARKS.md.
 All three convert the service's own DOCX of examples/phieu-01.json with the machine's LibreOffice,
 each with as many LibreOffice processes as the service has workers (`--workers`, the number of
 cores):
-- the service as `make run` serves it (gunicorn, 8 threads, bench/load.py's Server): JSON → PDF
+- the service as `make run` serves it (gunicorn, 32 threads, bench/load.py's Server): JSON → PDF
   over HTTP, validation, docxtpl and conversion, each request a different person (so that no
   answer comes from memory, documents/cache.py);
 - unoserver (`UNOSERVER_VERSION`, pip, in a virtual environment of its own under .bench-peers/,

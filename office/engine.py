@@ -119,7 +119,8 @@ class Converter:
     def __init__(self, *, python="/usr/bin/python3",
                  soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
                  queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
-                 max_memory_mb=600, warmup=None, layout=None, batch_max=1, batch_policy="all"):
+                 max_memory_mb=600, warmup=None, layout=None, batch_max=1, batch_policy="all",
+                 nice=0):
         if batch_policy not in BATCH_POLICIES:
             raise ValueError(f"batch_policy: one of {BATCH_POLICIES}")
         self.batch_max, self.batch_policy = max(1, batch_max), batch_policy
@@ -136,8 +137,9 @@ class Converter:
         # The rules a layout must keep, checked and mended after each layout: an object with
         # MARKS, mark, words_to_read, rows_to_move, start_pages and unmark (the service gives
         # documents/pagination.py). None: LibreOffice's layout as it is.
+        # `nice`: the workers' CPU priority below the service's (0: the same).
         self.workers = [OfficeWorker(i, python=python, soffice=soffice, home=self.home,
-                                     layout=layout) for i in range(workers)]
+                                     layout=layout, nice=nice) for i in range(workers)]
         self._lock = threading.Lock()
         self._turn = threading.Condition(self._lock)  # a worker came free, or a ticket was served
         self._idle = deque()

@@ -1,4 +1,5 @@
-"""One LibreOffice worker's helper: `python3 office/uno_helper.py --profile DIR [--soffice PATH]`.
+"""One LibreOffice worker's helper: `python3 office/uno_helper.py --profile DIR [--soffice PATH]
+[--nice N]`.
 
 It runs under the Python that has LibreOffice's `uno` module (Debian's python3-uno), so the
 service's own Python needs none. It starts one soffice.bin with its own user profile, connects to
@@ -192,7 +193,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", required=True)
     parser.add_argument("--soffice", default="/usr/lib/libreoffice/program/soffice.bin")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="this helper's and its soffice's CPU priority below the service's")
     args = parser.parse_args()
+    if args.nice:
+        os.nice(args.nice)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but the protocol goes to the service
 

@@ -39,9 +39,10 @@ class WorkerRefused(Exception):
 
 
 class OfficeWorker:
-    def __init__(self, index, *, python, soffice, home, layout=None):
+    def __init__(self, index, *, python, soffice, home, layout=None, nice=0):
         self.index = index
         self.layout = layout
+        self.nice = nice
         self.python = python
         self.soffice = soffice
         self.profile = Path(home) / f"profile-{index}"
@@ -67,7 +68,8 @@ class OfficeWorker:
         started = time.monotonic()
         self._buffer = b""
         self.process = subprocess.Popen(
-            [self.python, str(HELPER), "--profile", str(self.profile), "--soffice", self.soffice],
+            [self.python, str(HELPER), "--profile", str(self.profile), "--soffice", self.soffice,
+             "--nice", str(self.nice)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
         try:
             ready = json.loads(self._read_line(time.monotonic() + START_TIMEOUT))

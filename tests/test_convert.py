@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app import create_app
 from conftest import example, make_app, pdf_pages
 from documents.make import make_document
 from forms import FORMS
@@ -277,3 +278,20 @@ def test_without_python3_uno_the_engine_says_so(engine):
     with pytest.raises(ConverterMissing) as caught:
         converter.convert(phieu_docx("A"))
     assert "python3-uno" in caught.value.message
+
+
+def test_libreoffice_runs_below_the_web_tier_s_cpu_priority(engine):
+    """PHIEU_CONVERT_NICE: with every core converting, reads still get the CPU first."""
+    converter = engine(workers=1, nice=7)
+    worker = ready(converter)["workers"][0]
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, worker["soffice_pid"]) == min(own + 7, 19)
+    assert "Lý Thị Hoa" in "\n".join(pdf_pages(converter.convert(phieu_docx("Lý Thị Hoa"))))
+
+
+@pytest.mark.parametrize("value", ["20", "-1", "nhanh"])
+def test_a_cpu_priority_out_of_range_stops_the_service_with_a_vietnamese_message(
+        monkeypatch, value):
+    monkeypatch.setenv("PHIEU_CONVERT_NICE", value)
+    with pytest.raises(RuntimeError, match="PHIEU_CONVERT_NICE phải là số nguyên từ 0 đến 19"):
+        create_app({"DATABASE_URL": "sqlite://"})
