@@ -32,6 +32,7 @@ import sys
 import time
 import uuid
 
+import layout_probe  # beside this file (a script's own folder is on its path)
 import uno
 import unohelper
 from com.sun.star.beans import NamedValue, PropertyValue
@@ -39,8 +40,6 @@ from com.sun.star.io import XOutputStream
 
 OFFICE_START_TIMEOUT = 60  # a first start creates the profile: a few seconds
 DOCX_FILTER = "MS Word 2007 XML"
-PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layout_probe.py")
-PROBE_IMPLEMENTATION = "phieu.LayoutProbe"
 MACROS_NEVER = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -102,11 +101,12 @@ def start_office(soffice, profile):
     return process, context, desktop
 
 
-def layout_probe(context):
+def start_probe(context):
     """office/layout_probe.py, running inside soffice (its Python loader, part of python3-uno)."""
     loader = context.ServiceManager.createInstanceWithContext("com.sun.star.loader.Python",
                                                               context)
-    factory = loader.activate(PROBE_IMPLEMENTATION, "", uno.systemPathToFileUrl(PROBE), None)
+    factory = loader.activate(layout_probe.IMPLEMENTATION, "",
+                              uno.systemPathToFileUrl(os.path.abspath(layout_probe.__file__)), None)
     return factory.createInstanceWithContext(context)
 
 
@@ -204,7 +204,7 @@ def main():
     process, context, desktop = start_office(args.soffice, args.profile)
     kept = None  # the document whose layout was asked for, until it is exported
     try:
-        probe = layout_probe(context)
+        probe = start_probe(context)
         answer(stdout, {"ready": True, "soffice_pid": process.pid})
         for line in stdin:
             request = json.loads(line)
