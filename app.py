@@ -237,6 +237,6 @@ def new_converter(config):
         max_conversions=config["CONVERT_MAX_CONVERSIONS"],
         max_memory_mb=config["CONVERT_MAX_MEMORY_MB"], layout=pagination,
         batch_max=config["CONVERT_BATCH_MAX"], batch_policy=config["CONVERT_BATCH_POLICY"],
-        nice=config["CONVERT_NICE"],
+        nice=config["CONVERT_NICE"], before_wait=auth.context.release_db,
         warmup=make_document(FORMS["phieu-01"], None, "docx", settings=config,
                              converter=None).content)

@@ -25,6 +25,9 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "after_flush", _wrote)
+        event.listen(self.sessions, "do_orm_execute", _executed)
+        event.listen(self.sessions, "after_transaction_end", _ended)
 
     def alembic_config(self):
         config = Config()
@@ -47,6 +50,31 @@ class Database:
         head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def release(session):
+    """Ends `session`'s transaction if it has only read, so that its connection goes back to the
+    pool while the caller waits for something slow (LibreOffice); its next query begins another
+    transaction. The pool holds fewer connections than the server has threads: a request that
+    kept its connection while waiting for a conversion made every other request wait for one,
+    even to sign in. A transaction that has written is left whole."""
+    if (session.in_transaction() and not session.info.get("wrote")
+            and not (session.new or session.dirty or session.deleted)):
+        session.commit()
+
+
+def _wrote(session, _context):
+    session.info["wrote"] = True
+
+
+def _executed(state):
+    if not state.is_select:  # an UPDATE or DELETE through session.execute flushes nothing
+        state.session.info["wrote"] = True
+
+
+def _ended(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
 
 
 def _sqlite_pragmas(connection, _record):

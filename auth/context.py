@@ -6,8 +6,10 @@ closes the session and tells the archive's log to ask here (archive.audit.descri
 
 import logging
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
+
+from archive.db import release
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +19,13 @@ def db():
     if "db_session" not in g:
         g.db_session = current_app.extensions["database"].sessions()
     return g.db_session
+
+
+def release_db():
+    """Frees this request's database connection, if its transaction has only read
+    (archive.db.release): the converter calls it before a request waits for LibreOffice."""
+    if has_app_context() and "db_session" in g:
+        release(g.db_session)
 
 
 def close_db(_error=None):

@@ -120,10 +120,13 @@ class Converter:
                  soffice="/usr/lib/libreoffice/program/soffice.bin", work_dir, workers=2,
                  queue_size=100, queue_timeout=30, timeout=60, max_conversions=1000,
                  max_memory_mb=600, warmup=None, layout=None, batch_max=1, batch_policy="all",
-                 nice=0):
+                 nice=0, before_wait=None):
         if batch_policy not in BATCH_POLICIES:
             raise ValueError(f"batch_policy: one of {BATCH_POLICIES}")
         self.batch_max, self.batch_policy = max(1, batch_max), batch_policy
+        # Called in the requesting thread before it waits: the service frees there what the
+        # request holds that others need meanwhile (its database connection).
+        self.before_wait = before_wait
         self.python, self.soffice = python, soffice
         self.queue_size, self.queue_timeout, self.timeout = queue_size, queue_timeout, timeout
         self.max_conversions, self.max_memory_mb = max_conversions, max_memory_mb
@@ -248,6 +251,8 @@ class Converter:
             raise ConverterMissing(reason + " Chưa tạo được PDF; bản Word (?format=docx) vẫn "
                                             "dùng được.")
         self.start()
+        if self.before_wait is not None:
+            self.before_wait()
         ticket = _Ticket(docx, pdfa, composed, batchable)
         self._wait_turn(ticket, count=True)
         if ticket.state == "riding":

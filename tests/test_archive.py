@@ -152,6 +152,46 @@ def test_concurrent_corrections_of_one_version_make_one_new_version(archive):
     assert archive.count(Document) == 2
 
 
+def test_a_request_waiting_for_libreoffice_holds_no_database_connection(archive, monkeypatch):
+    """The pool holds fewer connections than the server has threads: a request that kept its
+    connection while waiting for a conversion made the others wait for one, even to sign in."""
+    converter = archive.app.extensions["converter"]
+    pool = archive.app.extensions["database"].engine.pool
+    held = []
+
+    def before_wait(release=converter.before_wait):
+        release()
+        held.append(pool.checkedout())
+
+    monkeypatch.setattr(converter, "before_wait", before_wait)
+    backend = archive.app.extensions["database"].engine.dialect.name  # each its own conversion
+    body = {**example("phieu-01"), "head_name": f"Trần Thị Chờ {backend}"}
+    assert archive.post("/api/v1/phieu-01", "unit_a", json=body).status_code == 200
+    archive.issue(body)
+    assert held == [0, 0]
+
+
+def test_a_transaction_that_has_written_keeps_its_connection_while_waiting(archive):
+    from sqlalchemy import update
+
+    from archive.db import release
+    from archive.models import Unit
+    with archive.sessions() as db:
+        unit = db.query(Unit).filter_by(code="noi-vu").one()
+        release(db)
+        assert not db.in_transaction()  # it had only read
+        unit.name = "Phòng Nội vụ (tạm)"
+        db.flush()
+        release(db)
+        assert db.in_transaction()
+        db.rollback()
+        db.execute(update(Unit).where(Unit.code == "noi-vu").values(name="Phòng Nội vụ (tạm)"))
+        release(db)
+        assert db.in_transaction()
+        db.rollback()
+        assert db.query(Unit).filter_by(code="noi-vu").one().name == "Phòng Nội vụ"
+
+
 def test_issuing_the_same_content_again_returns_the_issued_version(archive):
     body = example("phieu-01")
     first = archive.issue(body)
@@ -467,7 +507,11 @@ def test_a_crash_before_the_commit_leaves_no_record(archive, monkeypatch):
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
+    commit = Session.commit
+
     def crash(self):
+        if not self.new:  # the read-only transaction ended before the conversion
+            return commit(self)
         raise OperationalError("COMMIT", {}, Exception("the server went away"))
 
     monkeypatch.setattr(Session, "commit", crash)
