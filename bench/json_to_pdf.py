@@ -5,7 +5,9 @@ In one run, for examples/phieu-01.json:
 1. the old path: a new `soffice --headless --convert-to pdf` process per form;
 2. the service's path, JSON → PDF through the Flask app with the warm engine, one request at a
    time, and each stage alone (validation, docxtpl rendering, conversion);
-3. throughput: `--clients` threads posting forms with distinct names through the app at once;
+3. throughput: `--clients` threads posting forms with distinct names through the app at once,
+   and the CPU time each PDF of it cost in this process (the service: HTTP, validation,
+   rendering, marking, cutting batches) and in the LibreOffice workers (soffice and helpers);
 4. issuing into the archive (render with the code and QR, PDF/A, three files fsynced, the record
    committed; SQLite in the run's temporary directory), one request at a time;
 5. memory: resident size of the service and of each LibreOffice worker afterwards;
@@ -110,6 +112,21 @@ def soffice_per_form(docx, runs, work):
                         "--convert-to", filter_options, "--outdir", work, str(source)],
                        check=True, capture_output=True)
     return timed(run, runs, warmup=1)
+
+
+def cpu_seconds(pid):
+    """CPU time (user and system) process `pid` has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def office_pids(converter):
+    status = converter.status()
+    return ([w.process.pid for w in converter.workers if w.process]
+            + [w["soffice_pid"] for w in status["workers"] if w["soffice_pid"]])
 
 
 def rss_mb(pid):
@@ -219,12 +236,16 @@ def main():
                     (latencies if response.status_code == 200 else failures).append(elapsed)
 
         threads = [threading.Thread(target=client_loop) for _ in range(args.clients)]
+        offices = office_pids(converter)  # a worker renewed meanwhile would be missed
+        cpu_before = (time.process_time(), sum(cpu_seconds(pid) for pid in offices))
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        cpu = (time.process_time() - cpu_before[0],
+               sum(cpu_seconds(pid) for pid in offices) - cpu_before[1])
 
         status = converter.status()
         helpers = [w.process.pid for w in converter.workers if w.process]
@@ -256,6 +277,10 @@ def main():
           f"{len(latencies) / wall:.1f} PDFs/s; latency p50 {quantiles[9]:.0f} ms, "
           f"p95 {quantiles[18]:.0f} ms; {len(failures)} failed; {status['batched_requests']} "
           f"of them in {status['batched_conversions']} batches")
+    done = max(len(latencies), 1)
+    print(f"    CPU per PDF: service {cpu[0] * 1000 / done:.1f} ms, LibreOffice workers "
+          f"{cpu[1] * 1000 / done:.1f} ms; {os.cpu_count()} cores × wall per PDF "
+          f"{os.cpu_count() * wall * 1000 / done:.1f} ms")
     print(f"  memory (RSS, MiB): service {memory['service']:.0f}, helpers {memory['helpers']:.0f}, "
           f"soffice workers {' + '.join(f'{m:.0f}' for m in memory['soffice'])}; total "
           f"{memory['service'] + memory['helpers'] + sum(memory['soffice']):.0f}")
