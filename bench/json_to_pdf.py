@@ -123,10 +123,10 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def office_pids(converter):
-    status = converter.status()
-    return ([w.process.pid for w in converter.workers if w.process]
-            + [w["soffice_pid"] for w in status["workers"] if w["soffice_pid"]])
+def worker_pids(converter):
+    """(the helpers' pids, the soffice processes' pids) of the engine's workers now."""
+    return ([w.process.pid for w in converter.workers if w.process],
+            [w["soffice_pid"] for w in converter.status()["workers"] if w["soffice_pid"]])
 
 
 def rss_mb(pid):
@@ -236,8 +236,8 @@ def main():
                     (latencies if response.status_code == 200 else failures).append(elapsed)
 
         threads = [threading.Thread(target=client_loop) for _ in range(args.clients)]
-        offices = office_pids(converter)  # a worker renewed meanwhile would be missed
-        cpu_before = (time.process_time(), sum(cpu_seconds(pid) for pid in offices))
+        workers = sum(worker_pids(converter), [])  # a worker renewed meanwhile would be missed
+        cpu_before = (time.process_time(), sum(cpu_seconds(pid) for pid in workers))
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -245,11 +245,10 @@ def main():
             thread.join()
         wall = time.perf_counter() - started
         cpu = (time.process_time() - cpu_before[0],
-               sum(cpu_seconds(pid) for pid in offices) - cpu_before[1])
+               sum(cpu_seconds(pid) for pid in workers) - cpu_before[1])
 
         status = converter.status()
-        helpers = [w.process.pid for w in converter.workers if w.process]
-        offices = [w["soffice_pid"] for w in status["workers"] if w["soffice_pid"]]
+        helpers, offices = worker_pids(converter)
         memory = {"service": rss_mb(os.getpid()),
                   "helpers": sum(rss_mb(pid) for pid in helpers),
                   "soffice": [rss_mb(pid) for pid in offices]}
